@@ -1,0 +1,30 @@
+# Every target works on a fresh machine with Python 3.11, pip and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SAMPLE := samples/liuzhou-chengzhong-2020.txt
+
+.PHONY: install run test eval bench clean
+
+$(BIN)/reportbot: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(BIN)/reportbot
+
+# Without TELEGRAM_BOT_TOKEN: a console chat over the bundled sample report.
+run: install
+	@if [ -n "$$TELEGRAM_BOT_TOKEN" ]; then \
+		$(BIN)/reportbot serve; \
+	else \
+		$(BIN)/reportbot reports --json | grep -q '"id"' || $(BIN)/reportbot ingest $(SAMPLE); \
+		$(BIN)/reportbot chat; \
+	fi
+
+test: install
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

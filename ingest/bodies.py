@@ -1,0 +1,27 @@
+"""Names of issuing bodies: one body keeps one identity whatever prefix a report prints."""
+
+from __future__ import annotations
+
+import re
+
+_PLACE = r"[\u4e00-\u9fff]{2,8}?(?:省|自治区|市|自治州|地区|盟)"
+_LEADING_PLACES = re.compile(rf"^(?:{_PLACE})+(?=[\u4e00-\u9fff]{{2,}})")
+_GOVERNMENT = re.compile(r"人民政府$")
+
+
+def short_name(name: str) -> str:
+    """What people call a body: 淮安市洪泽区人民政府 → 洪泽区, 淮安市人民政府 → 淮安市."""
+    core = _GOVERNMENT.sub("", name) or name
+    stripped = _LEADING_PLACES.sub("", core)
+    # 上海市人民政府办公厅 is not 人民政府办公厅: its place is what names it.
+    return core if stripped.startswith("人民政府") else stripped
+
+
+def same_body(a: str, b: str) -> bool:
+    """True when one name is the other with places in front (洪泽区人民政府, 淮安市洪泽区人民政府)."""
+    if a == b:
+        return True
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    if not longer.endswith(shorter) or len(shorter) < 4:
+        return False
+    return re.fullmatch(rf"(?:{_PLACE})+", longer[: -len(shorter)]) is not None

@@ -1,0 +1,30 @@
+"""Errors a user must see, each with a one-line reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class ReportbotError(Exception):
+    """Base of every error that is shown to the user as one clear line."""
+
+
+class RefusedFile(ReportbotError):
+    """A file that cannot be ingested; the message names the file and the reason."""
+
+    def __init__(self, path: str | Path, reason: str):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+class UnsupportedFile(RefusedFile):
+    """Not a text, HTML, PDF or DOCX file, or unreadable as one."""
+
+
+class NotAReport(RefusedFile):
+    """Readable, but not a 政府信息公开工作年度报告."""
+
+
+class NoData(ReportbotError):
+    """The data dir holds no reports yet."""

@@ -1,0 +1,60 @@
+"""A parsed report: what ingest stores and what answers are made from."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+Number = int | float
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One table cell as published."""
+
+    table: int
+    block: str
+    row: str
+    column: str
+    value: Number | None  # None: the cell is blank (never read as 0)
+    unit: str
+    raw: str
+
+
+@dataclass(frozen=True)
+class ReportWarning:
+    code: str  # "sum", "table", "metadata"
+    message: str
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Passage:
+    section: int  # 0: before section 一
+    text: str
+    heading: str = ""  # the sub-heading it stands under, for context
+
+
+@dataclass
+class ParsedReport:
+    title: str
+    body: str
+    year: int
+    format: str  # "2019", "2021" or "nonstandard"
+    source_file: str
+    sha256: str
+    published: str | None = None
+    sections: dict[int, str] = field(default_factory=dict)
+    passages: list[Passage] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    warnings: list[ReportWarning] = field(default_factory=list)
+
+    def figure(self, table: int, row: str, column: str, block: str | None = None) -> Figure | None:
+        for fig in self.figures:
+            if fig.table == table and fig.row == row and fig.column == column:
+                if block is None or fig.block == block:
+                    return fig
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

@@ -1,0 +1,146 @@
+"""Ingesting many files: each parsed on its own (in parallel), stored one at a time."""
+
+from __future__ import annotations
+
+import logging
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from ingest.errors import RefusedFile
+from ingest.model import ParsedReport
+from ingest.parse import parse_report
+from ingest.store import open_db, save_report
+
+log = logging.getLogger(__name__)
+
+# In a folder, files with these endings are taken (and files with none); a file named on
+# the command line is always tried, its type told by its content.
+REPORT_SUFFIXES = {".txt", ".text", ".htm", ".html", ".shtml", ".xhtml", ".pdf", ".docx", ""}
+_PARALLEL_FROM = 4  # fewer files than this are not worth starting processes for
+
+
+@dataclass
+class FileOutcome:
+    path: str
+    status: str  # "ingested", "replaced" or "refused"
+    report_id: str | None = None
+    body: str | None = None
+    year: int | None = None
+    warnings: list[str] = field(default_factory=list)
+    reason: str | None = None
+
+    def line(self) -> str:
+        """One line for a person: what happened to this file."""
+        if self.status == "refused":
+            return f"refused  {self.reason}"
+        text = f"{self.status:<8} {self.path}: {self.body} {self.year} (id {self.report_id})"
+        if self.warnings:
+            text += f", {len(self.warnings)} warning{'s' if len(self.warnings) > 1 else ''}"
+        return text
+
+
+@dataclass
+class IngestSummary:
+    outcomes: list[FileOutcome] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def warning_count(self) -> int:
+        return sum(len(o.warnings) for o in self.outcomes)
+
+    @property
+    def refused(self) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.status == "refused"]
+
+    def line(self) -> str:
+        return (
+            f"{self.count('ingested')} ingested, {self.count('replaced')} replaced, "
+            f"{self.count('refused')} refused, {self.warning_count} warnings"
+        )
+
+
+def find_files(paths: Iterable[Path]) -> tuple[list[Path], list[FileOutcome]]:
+    """The files to ingest, folders expanded in name order; missing paths refused."""
+    files: list[Path] = []
+    missing: list[FileOutcome] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in REPORT_SUFFIXES
+            )
+        elif path.is_file():
+            files.append(path)
+        else:
+            missing.append(FileOutcome(str(path), "refused", reason=f"{path}: no such file or folder"))
+    return files, missing
+
+
+def _parse(path: Path) -> ParsedReport | FileOutcome:
+    """Parse one file; a refusal (or a parser failure) comes back as an outcome, never raised."""
+    try:
+        return parse_report(path)
+    except RefusedFile as error:
+        return FileOutcome(str(path), "refused", reason=str(error))
+    except OSError as error:
+        return FileOutcome(str(path), "refused", reason=f"{path}: cannot be read ({error.strerror or error})")
+    except Exception as error:  # a bug in a parser must not stop the other files
+        log.exception("parsing %s failed", path)
+        return FileOutcome(str(path), "refused", reason=f"{path}: could not be parsed ({type(error).__name__}: {error})")
+
+
+def _parsed(files: list[Path], workers: int) -> Iterator[tuple[Path, ParsedReport | FileOutcome]]:
+    if workers <= 1 or len(files) < _PARALLEL_FROM:
+        for path in files:
+            yield path, _parse(path)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from zip(files, pool.map(_parse, files, chunksize=8))
+
+
+def ingest_paths(
+    paths: Iterable[Path],
+    data_dir: Path,
+    *,
+    workers: int = 0,
+    on_file: Callable[[FileOutcome], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
+) -> IngestSummary:
+    """Ingest files and folders into the data dir; what was stored before stays if a file fails."""
+    files, missing = find_files(paths)
+    summary = IngestSummary(list(missing))
+    for outcome in missing:
+        if on_file:
+            on_file(outcome)
+    if on_start:
+        on_start(len(files))
+    if not files:
+        return summary
+    workers = workers or os.cpu_count() or 1
+    db = open_db(data_dir)
+    try:
+        for path, parsed in _parsed(files, workers):
+            if isinstance(parsed, FileOutcome):
+                outcome = parsed
+            else:
+                stored = save_report(db, parsed)
+                outcome = FileOutcome(
+                    str(path),
+                    "replaced" if stored.replaced else "ingested",
+                    report_id=stored.id,
+                    body=stored.body,
+                    year=stored.year,
+                    warnings=[w.message for w in parsed.warnings],
+                )
+            summary.outcomes.append(outcome)
+            if on_file:
+                on_file(outcome)
+    finally:
+        db.close()
+    return summary

@@ -1,0 +1,90 @@
+"""The sums the format requires (勾稽关系), checked on published figures, never corrected."""
+
+from __future__ import annotations
+
+from ingest.model import Figure, Number, ReportWarning
+from ingest.nationalformat import Block, Check, national_format
+
+
+def check_sums(figures: list[Figure], version: str) -> list[ReportWarning]:
+    """One warning for each sum that does not hold, with the numbers on both sides."""
+    fmt = national_format()
+    cells = {(f.table, f.row, f.column): f.value for f in figures}
+    warnings = []
+    for check in fmt.checks:
+        blocks = fmt.table(check.table).blocks_in(version)
+        if not blocks:
+            continue
+        block = blocks[0]
+        if check.per == "column":
+            for column in block.columns:
+                sides = [
+                    [_row_value(cells, check.table, block, version, row, column.key) for row in side]
+                    for side in (check.left, check.right)
+                ]
+                warning = _compare(check, sides, f"column {column.label}", {"column": column.key})
+                if warning:
+                    warnings.append(warning)
+        else:
+            for row in block.rows_in(version):
+                sides = [[cells.get((check.table, row.key, col)) for col in side] for side in (check.left, check.right)]
+                if all(v is None for side in sides for v in side) and not _row_present(cells, check.table, row.key):
+                    continue
+                label = " / ".join(block.row_path(row.key))
+                warning = _compare(check, sides, f"row {label}", {"row": row.key})
+                if warning:
+                    warnings.append(warning)
+    return warnings
+
+
+def _row_present(cells: dict, table: int, row: str) -> bool:
+    return any(key[0] == table and key[1] == row for key in cells)
+
+
+def _row_value(
+    cells: dict, table: int, block: Block, version: str, row: str, column: str
+) -> Number | None | str:
+    """A row's value in a column; a heading row is the sum of its children.
+
+    Returns the marker "missing" when the row was not parsed at all, so that a check is
+    skipped rather than reported broken because of a table the parser could not read.
+    """
+    key = (table, row, column)
+    if key in cells:
+        return cells[key]
+    children = block.children(row, version)
+    if not children:
+        return "missing"
+    values = [_row_value(cells, table, block, version, child.key, column) for child in children]
+    if any(v == "missing" for v in values):
+        return "missing"
+    return sum(v or 0 for v in values)  # type: ignore[misc]
+
+
+def _compare(check: Check, sides: list[list], where: str, detail: dict) -> ReportWarning | None:
+    if any(v == "missing" for side in sides for v in side):
+        return None
+    if all(v is None for side in sides for v in side):
+        return None
+    # A blank cell adds nothing to a sum; it is still stored blank, never as 0.
+    left, right = (_total(side) for side in sides)
+    if abs(left - right) < 1e-6:
+        return None
+    return ReportWarning(
+        "sum",
+        f"Table {check.table}, {where}: {check.name} does not hold ({_show(sides[0])} = {_fmt(left)}, "
+        f"{_show(sides[1])} = {_fmt(right)})",
+        {"table": check.table, "check": check.name, "left": left, "right": right, **detail},
+    )
+
+
+def _total(values: list) -> Number:
+    return sum(v or 0 for v in values)
+
+
+def _fmt(value: Number) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _show(values: list) -> str:
+    return " + ".join("blank" if v is None else _fmt(v) for v in values)
