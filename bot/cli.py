@@ -9,7 +9,10 @@ from pathlib import Path
 
 import click
 
+from bot.answer import Engine
+from bot.chat import run_chat
 from config import load_settings
+from index.passages import refresh_index
 from ingest.run import FileOutcome, ingest_paths
 from ingest.store import database_path, list_reports, open_db
 
@@ -49,6 +52,8 @@ def ingest(paths: tuple[Path, ...], data_dir: Path | None, workers: int | None) 
         on_file=progress.file_done,
     )
     progress.finish()
+    if summary.count("ingested") or summary.count("replaced"):
+        refresh_index(settings.data_dir, settings.ingest_workers)
     click.echo(summary.line())
     if summary.refused:
         sys.exit(1)
@@ -109,6 +114,40 @@ def reports(data_dir: Path | None, as_json: bool) -> None:
         )
         for warning in report["warnings"]:
             click.echo(f"         warning: {warning}")
+
+
+@cli.command()
+@click.argument("question")
+@_data_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per answer (the contract in ARCHITECTURE.md).")
+def ask(question: str, data_dir: Path | None, as_json: bool) -> None:
+    """Answer QUESTION; with QUESTION '-', answer one question a line from stdin."""
+    engine = Engine(_data_dir(data_dir))
+    questions = (line.rstrip("\n") for line in sys.stdin) if question == "-" else [question]
+    for text in questions:
+        if question == "-" and not text.strip():
+            continue
+        answer = engine.answer(text)
+        if as_json:
+            click.echo(json.dumps(answer.to_dict(), ensure_ascii=False))
+        else:
+            click.echo(answer.text)
+        sys.stdout.flush()
+
+
+@cli.command()
+@_data_option
+def chat(data_dir: Path | None) -> None:
+    """A console chat with the same answers as the Telegram bot (Ctrl-D to leave)."""
+    engine = Engine(_data_dir(data_dir))
+    run_chat(engine, read=_read_line, write=click.echo)
+
+
+def _read_line(prompt: str) -> str | None:
+    try:
+        return input(prompt)
+    except EOFError:
+        return None
 
 
 def main() -> None:

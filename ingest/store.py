@@ -54,6 +54,7 @@ MIGRATIONS: list[str] = [
         section INTEGER NOT NULL,       -- 1..6; 0 before section 一
         heading TEXT NOT NULL,
         text TEXT NOT NULL,
+        tokens TEXT,                    -- search tokens, space separated; filled by the index
         PRIMARY KEY (report_id, ordinal)
     );
     CREATE TABLE figures (

@@ -1,0 +1,354 @@
+"""One Answer for one question, made here and only formatted by the front ends."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.understand import CellQuery, Understanding, body_aliases, understand
+from index.passages import PassageIndex, load_index
+from index.tokenize import add_words, places, tokenize
+from ingest.nationalformat import national_format
+from ingest.store import database_path, open_db
+
+CHINESE_NUMBERS = "〇一二三四五六七八九"
+MARK_OPEN, MARK_CLOSE = "【", "】"  # matched words in a passage; Telegram turns them bold
+_APPLICANT_COLUMNS = ("natural_persons", "businesses", "research", "public_interest", "legal_services", "other_orgs")
+_MAX_CANDIDATES = 8
+
+
+@dataclass
+class Answer:
+    question: str
+    kind: str  # "figure", "passage", "clarify" or "none"
+    text: str
+    value: int | float | None = None
+    unit: str | None = None
+    report: dict[str, Any] | None = None
+    source: dict[str, Any] | None = None
+    candidates: list[dict[str, Any]] = field(default_factory=list)
+    latency_ms: float = 0.0
+    # A passage answer: the other good passages, in order, for "next passage".
+    more: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ReportRef:
+    id: str
+    body_id: int
+    body: str
+    short_name: str
+    year: int
+    format: str
+    title: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "body": self.body, "year": self.year, "title": self.title}
+
+    @property
+    def label(self) -> str:
+        return f"{self.body} {self.year}年"
+
+
+class Engine:
+    """What answering needs, loaded once: the catalog of reports, the index, the database."""
+
+    def __init__(self, data_dir: Path):
+        self.data_dir = data_dir
+        self._lock = threading.Lock()
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the catalog and the current index again (after an ingest)."""
+        if database_path(self.data_dir).exists():
+            open_db(self.data_dir).close()  # creates or migrates the schema
+        conn = sqlite3.connect(
+            f"file:{database_path(self.data_dir)}?mode=ro", uri=True, check_same_thread=False
+        ) if database_path(self.data_dir).exists() else None
+        reports: list[ReportRef] = []
+        aliases: dict[int, set[str]] = {}
+        if conn is not None:
+            for row in conn.execute(
+                "SELECT r.id, r.body_id, r.body, b.short_name, r.year, r.format, r.title "
+                "FROM reports r JOIN bodies b ON b.id = r.body_id ORDER BY r.body, r.year"
+            ):
+                reports.append(ReportRef(*row))
+            for body_id, name, short in conn.execute("SELECT id, name, short_name FROM bodies"):
+                aliases[body_id] = body_aliases(name, short)
+            for body_id, name in conn.execute("SELECT body_id, name FROM body_names"):
+                aliases.setdefault(body_id, set()).update(body_aliases(name, name))
+        add_words(word for names in aliases.values() for word in names)
+        with self._lock:
+            self.conn = conn
+            self.reports = reports
+            self.body_aliases = aliases
+            self.index: PassageIndex | None = load_index(self.data_dir)
+
+    # ------------------------------------------------------------ answering
+
+    def answer(self, question: str, report_id: str | None = None) -> Answer:
+        """Answer a question; `report_id` answers it for that report (a clarify choice)."""
+        started = time.perf_counter()
+        question = question.strip()
+        if not question:
+            result = Answer(question, "none", "请提一个问题，例如：" + self.example_questions()[0])
+        elif not self.reports:
+            result = Answer(question, "none", "我还没有任何报告。请管理员先导入报告（reportbot ingest）。")
+        else:
+            result = self._answer(question, report_id)
+        result.latency_ms = round((time.perf_counter() - started) * 1000, 3)
+        return result
+
+    def _answer(self, question: str, report_id: str | None) -> Answer:
+        understood = understand(question, self.body_aliases, places(question))
+        if report_id is not None:
+            chosen = [r for r in self.reports if r.id == report_id]
+            if not chosen:
+                return self._none(question, "这份报告已不在我的资料中。")
+            understood.bodies, understood.year = [chosen[0].body_id], chosen[0].year
+        if understood.unknown_places and not understood.bodies:
+            return self._none(question, f"我没有关于“{'、'.join(understood.unknown_places)}”的报告。")
+        reports = self._reports_for(understood)
+        if isinstance(reports, Answer):
+            return reports
+        if understood.cell is not None and understood.wants_figure:
+            return self._figure_answer(question, understood, reports)
+        return self._passage_answer(question, understood, reports)
+
+    def _reports_for(self, understood: Understanding) -> list[ReportRef] | Answer:
+        """The reports the question is about, or the answer that says why there are none."""
+        question = understood.question
+        held = [r for r in self.reports if not understood.bodies or r.body_id in understood.bodies]
+        if understood.year is not None:
+            in_year = [r for r in held if r.year == understood.year]
+            if not in_year:
+                if understood.bodies:
+                    years = "、".join(str(r.year) for r in held)
+                    return self._none(
+                        question, f"我没有{held[0].body}{understood.year}年的报告（我有它{years}年的报告）。"
+                    )
+                return self._none(question, f"我没有{understood.year}年的报告。")
+            held = in_year
+        return held
+
+    # ------------------------------------------------------------ figures
+
+    def _figure_answer(self, question: str, understood: Understanding, reports: list[ReportRef]) -> Answer:
+        cell = understood.cell
+        assert cell is not None
+        bodies = {r.body_id for r in reports}
+        if len(bodies) > 1:
+            return self._clarify(question, reports)
+        latest = max(reports, key=lambda r: r.year)
+        if understood.series and understood.year is None:
+            return self._series_answer(question, cell, sorted(reports, key=lambda r: r.year))
+        answer = self._figure_for(question, cell, latest)
+        if understood.year is None and len(reports) > 1 and answer.kind == "figure":
+            others = "、".join(str(r.year) for r in reports if r is not latest)
+            answer.text += f"\n（问题未说年份，以上是我持有的最新报告 {latest.year} 年的数字；我还有 {others} 年的报告。）"
+        return answer
+
+    def _series_answer(self, question: str, cell: CellQuery, reports: list[ReportRef]) -> Answer:
+        answers = [self._figure_for(question, cell, r) for r in reports]
+        found = [a for a in answers if a.kind == "figure"]
+        if not found:
+            return answers[-1]
+        last = found[-1]
+        lines = [f"{a.report['year']}年：{_show(a.value, a.unit)}" for a in found]  # type: ignore[index]
+        last.text = f"{last.report['body']} {last.source['label']}，历年：\n" + "\n".join(lines)  # type: ignore[index]
+        return last
+
+    def _figure_for(self, question: str, cell: CellQuery, report: ReportRef) -> Answer:
+        fmt = national_format()
+        if report.format not in ("2019", "2021"):
+            return self._none(question, f"{report.label}的报告不是国家统一格式（2019年以前），没有可查的表格数字。")
+        table = fmt.table(cell.table)
+        blocks = [b for b in table.blocks_in(report.format) if any(r.key in cell.rows for r in b.rows_in(report.format))]
+        if not blocks:
+            return self._none(
+                question,
+                f"{report.label}的报告采用{fmt.version(report.format).name}（{fmt.version(report.format).issued_by}），"  # type: ignore[union-attr]
+                f"其表格中没有“{cell.words}”这一项。",
+            )
+        block = blocks[0]
+        column = self._column(cell, block)
+        leaves = [leaf for row in cell.rows for leaf in self._stored_rows(report, cell.table, block, row)]
+        if not leaves:
+            return self._none(question, f"{report.label}的报告中没有读到表{cell.table}里“{cell.words}”这一格。")
+        cells = self._cells(report.id, cell.table, leaves, column.key)
+        if len(cells) < len(leaves):
+            return self._none(question, f"{report.label}的报告中没有读到表{cell.table}里“{cell.words}”这一格。")
+        label_row = " / ".join(block.row_path(cell.rows[0])) if len(cell.rows) == 1 else cell.words
+        if cell.table == 2:
+            label_row = f"{block.label} / {label_row}"
+        source = {"table": cell.table, "row": label_row, "column": column.label, "label": f"{label_row}（{column.label}）"}
+        citation = f"来源：《{report.title}》表{cell.table}“{table.title}”，{label_row}，{column.label}列。"
+        if len(leaves) == 1:
+            value, unit, raw = cells[0][1:]
+            if value is None:
+                text = f"{report.label}：{label_row}（{column.label}）这一格在报告中是空白的，没有填写数字。\n{citation}"
+                return Answer(question, "figure", text, None, unit, report.as_dict(), source)
+            text = f"{report.label}：{label_row}（{column.label}）为 {_show(value, unit)}"
+            text += f"（原文“{raw}”）。" if raw and raw != _show_number(value) and raw != _show(value, unit) else "。"
+        else:
+            value = sum(v or 0 for _, v, _, _ in cells)
+            unit = cells[0][2]
+            parts = "，".join(f"{name} {_show(v, u)}" for name, v, u, _ in cells)
+            text = f"{report.label}：{cell.words}（{column.label}）共 {_show(value, unit)}，是以下各项相加：{parts}。"
+            source["rows"] = [name for name, *_ in cells]
+        if cell.table == 3 and column.key == "total" and len(leaves) == 1:
+            text += self._applicant_breakdown(report.id, leaves[0])
+        return Answer(question, "figure", text + "\n" + citation, value, unit, report.as_dict(), source)
+
+    def _column(self, cell: CellQuery, block):
+        keys = [c.key for c in block.columns]
+        if cell.column in keys:
+            return block.column(cell.column)
+        from bot.understand import vocabulary
+
+        for key in vocabulary().default_columns.get(cell.table, ()):
+            if key in keys:
+                return block.column(key)
+        return block.columns[0]
+
+    def _stored_rows(self, report: ReportRef, table: int, block, row: str) -> list[str]:
+        """The rows holding a row's figures: itself if stored, else its children (a heading)."""
+        stored = self.conn.execute(  # type: ignore[union-attr]
+            "SELECT 1 FROM figures WHERE report_id = ? AND table_no = ? AND row_key = ? LIMIT 1",
+            [report.id, table, row],
+        ).fetchone()
+        if stored:
+            return [row]
+        children = block.children(row, report.format)
+        return [leaf for child in children for leaf in self._stored_rows(report, table, block, child.key)]
+
+    def _cells(self, report_id: str, table: int, rows: list[str], column: str) -> list[tuple[str, Any, str, str]]:
+        found = {}
+        for row_key, row_path, value, unit, raw in self.conn.execute(  # type: ignore[union-attr]
+            f"SELECT row_key, row_path, value, unit, raw FROM figures WHERE report_id = ? AND table_no = ? "
+            f"AND column_key = ? AND row_key IN ({','.join('?' * len(rows))})",
+            [report_id, table, column, *rows],
+        ):
+            found[row_key] = (row_path.split(" / ")[-1], value, unit, raw)
+        return [found[r] for r in rows if r in found]
+
+    def _applicant_breakdown(self, report_id: str, row: str) -> str:
+        labels = {c.key: c.label for c in national_format().table(3).blocks[0].columns}
+        parts = []
+        for column, value, unit in self.conn.execute(  # type: ignore[union-attr]
+            "SELECT column_key, value, unit FROM figures WHERE report_id = ? AND table_no = 3 AND row_key = ?",
+            [report_id, row],
+        ):
+            if column in _APPLICANT_COLUMNS and value:
+                parts.append((_APPLICANT_COLUMNS.index(column), f"{labels[column]} {_show(value, unit)}"))
+        return f"其中{'，'.join(p for _, p in sorted(parts))}。" if parts else ""
+
+    # ------------------------------------------------------------ passages
+
+    def _passage_answer(self, question: str, understood: Understanding, reports: list[ReportRef]) -> Answer:
+        if self.index is None:
+            return self._none(question, "检索索引还没有建立，请管理员重新导入报告。")
+        tokens = tokenize(understood.rest if understood.bodies or understood.year else question)
+        if not tokens:
+            tokens = tokenize(question)
+        allowed = {r.id for r in reports} if len(reports) < len(self.reports) else None
+        hits = self.index.search(tokens, k=6, reports=allowed)
+        if not hits:
+            return self._none(question, "我持有的报告里没有找到与这个问题相关的内容。")
+        by_id = {r.id: r for r in self.reports}
+        passages = [self._passage(hit.report_id, hit.ordinal) for hit in hits]
+        best, (section, heading, text) = hits[0], passages[0]
+        report = by_id[best.report_id]
+        section_title = self._section_title(report.id, section)
+        marked = mark(text, tokens)
+        where = f"{report.label}报告" + (f"“{section_title}”" if section_title else "")
+        answer_text = f"{where}：\n{marked}\n来源：《{report.title}》{section_title or ''}。"
+        source = {"section": section, "section_title": section_title, "heading": heading, "passage": best.ordinal}
+        more = [
+            {"report_id": h.report_id, "ordinal": h.ordinal, "score": round(h.score, 4)} for h in hits[1:]
+        ]
+        return Answer(question, "passage", answer_text, None, None, report.as_dict(), source, more=more)
+
+    def _passage(self, report_id: str, ordinal: int) -> tuple[int, str, str]:
+        return self.conn.execute(  # type: ignore[union-attr]
+            "SELECT section, heading, text FROM passages WHERE report_id = ? AND ordinal = ?", [report_id, ordinal]
+        ).fetchone()
+
+    def _section_title(self, report_id: str, section: int) -> str:
+        row = self.conn.execute(  # type: ignore[union-attr]
+            "SELECT title FROM sections WHERE report_id = ? AND number = ?", [report_id, section]
+        ).fetchone()
+        return row[0] if row else ""
+
+    # ------------------------------------------------------------ clarify, none
+
+    def _clarify(self, question: str, reports: list[ReportRef]) -> Answer:
+        latest: dict[int, ReportRef] = {}
+        for report in reports:
+            if report.body_id not in latest or report.year > latest[report.body_id].year:
+                latest[report.body_id] = report
+        candidates = sorted(latest.values(), key=lambda r: (r.body, r.year))[:_MAX_CANDIDATES]
+        lines = "\n".join(f"· {r.label}" for r in candidates)
+        text = f"有几份报告都可能回答这个问题，请说明是哪个单位（和年份）：\n{lines}"
+        return Answer(question, "clarify", text, candidates=[r.as_dict() for r in candidates])
+
+    def _none(self, question: str, reason: str) -> Answer:
+        return Answer(question, "none", f"{reason}\n我持有的报告：{self.holdings()}。")
+
+    def holdings(self) -> str:
+        """The reports held, one phrase: 柳州市城中区人民政府（2020年）、…"""
+        years: dict[str, list[int]] = {}
+        for report in self.reports:
+            years.setdefault(report.body, []).append(report.year)
+        return "、".join(f"{body}（{'、'.join(map(str, ys))}年）" for body, ys in years.items()) or "（暂无）"
+
+    def example_questions(self) -> list[str]:
+        """Questions built from the reports held, for /start and /help."""
+        if not self.reports:
+            return ["城中区2020年收到多少政府信息公开申请？"]
+        report = max(self.reports, key=lambda r: r.year)
+        name = report.short_name
+        return [
+            f"{name}{report.year}年收到多少政府信息公开申请？",
+            f"{name}{report.year}年行政处罚有多少？",
+            f"{name}申请被拒绝了多少件？",
+            f"{name}的政府信息公开查阅点在哪里？",
+        ]
+
+
+def mark(text: str, tokens: list[str]) -> str:
+    """The passage with the query's words wrapped in 【】, longest words first, no overlaps."""
+    spans: list[tuple[int, int]] = []
+    for token in sorted(set(tokens), key=len, reverse=True):
+        if len(token) < 2 and not token.isdigit():
+            continue
+        start = text.find(token)
+        while start >= 0:
+            end = start + len(token)
+            if all(end <= s or start >= e for s, e in spans):
+                spans.append((start, end))
+            start = text.find(token, end)
+    out, last = [], 0
+    for start, end in sorted(spans):
+        out.append(text[last:start] + MARK_OPEN + text[start:end] + MARK_CLOSE)
+        last = end
+    return "".join(out) + text[last:]
+
+
+def _show_number(value: int | float) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value}"
+
+
+def _show(value: int | float | None, unit: str | None) -> str:
+    if value is None:
+        return "空白"
+    return f"{_show_number(value)}{unit or ''}"

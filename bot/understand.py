@@ -1,0 +1,187 @@
+"""What a question asks: which body, which year, which table cell, and whether a figure at all.
+
+The table cells are known from the national format (its own labels) plus the everyday
+words in config/aliases.toml; the bodies from the reports held.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+
+from config import config_file
+from ingest.nationalformat import fold, national_format, normalize_label
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)\s*年?")
+_CHINESE_DIGITS = {"〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
+_CHINESE_YEAR = re.compile(r"([〇零一二三四五六七八九]{4})年")
+_RELATIVE_YEARS = {"前年": -2, "去年": -1, "上一年": -1, "上年度": -1, "今年": 0, "本年度": 0}
+# Labels too generic to name a row on their own (they are column headers too).
+_GENERIC_LABELS = {"其他", "总计"}
+
+
+@dataclass(frozen=True)
+class Target:
+    """A row or column that words can name: 'table.key'."""
+
+    table: int
+    key: str
+
+
+@dataclass(frozen=True)
+class CellQuery:
+    table: int
+    rows: tuple[str, ...]  # one row, or several whose figures are added up
+    column: str | None  # None: the table's default column
+    words: str  # the words in the question that named the row
+
+
+@dataclass
+class Understanding:
+    question: str
+    bodies: list[int] = field(default_factory=list)
+    body_words: str = ""
+    unknown_places: list[str] = field(default_factory=list)
+    year: int | None = None
+    series: bool = False
+    cell: CellQuery | None = None
+    wants_figure: bool = False
+    rest: str = ""  # the question without the body, year and cell words: what to search for
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    rows: dict[str, tuple[Target, ...]]
+    columns: dict[str, tuple[Target, ...]]
+    groups: dict[Target, tuple[Target, ...]]
+    default_columns: dict[int, tuple[str, ...]]
+    body_aliases: dict[str, tuple[str, ...]]
+    quantity: tuple[str, ...]
+    prose: tuple[str, ...]
+    series: tuple[str, ...]
+
+
+def _target(name: str) -> Target:
+    table, key = name.split(".", 1)
+    return Target(int(table), key)
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    """Words for rows and columns: the format's labels first, then config/aliases.toml."""
+    aliases = tomllib.loads(config_file("aliases.toml"))
+    fmt = national_format()
+    rows: dict[str, set[Target]] = {}
+    columns: dict[str, set[Target]] = {}
+    for table in fmt.tables:
+        for block in table.blocks:
+            for row in block.rows:
+                for phrase in _label_phrases(row.label):
+                    rows.setdefault(phrase, set()).add(Target(table.number, row.key))
+            for column in block.columns:
+                for phrase in _label_phrases(column.label):
+                    columns.setdefault(phrase, set()).add(Target(table.number, column.key))
+    for name, phrases in aliases["rows"].items():
+        for phrase in phrases:
+            rows.setdefault(fold(phrase), set()).add(_target(name))
+    for name, phrases in aliases["columns"].items():
+        for phrase in phrases:
+            columns.setdefault(fold(phrase), set()).add(_target(name))
+    words = aliases["words"]
+    return Vocabulary(
+        rows={p: tuple(sorted(t, key=lambda x: (x.table, x.key))) for p, t in rows.items()},
+        columns={p: tuple(sorted(t, key=lambda x: (x.table, x.key))) for p, t in columns.items()},
+        groups={_target(k): tuple(_target(v) for v in vs) for k, vs in aliases["groups"].items()},
+        default_columns={int(t): tuple(keys) for t, keys in aliases["default_columns"].items()},
+        body_aliases={name: tuple(fold(a) for a in names) for name, names in aliases["bodies"].items()},
+        quantity=tuple(words["quantity"]),
+        prose=tuple(words["prose"]),
+        series=tuple(words["series"]),
+    )
+
+
+def _label_phrases(label: str) -> set[str]:
+    """A format label and its short forms: 部分公开（区分处理的…） → 部分公开; 属于国家秘密 → 国家秘密."""
+    words = normalize_label(label)
+    if words in _GENERIC_LABELS or len(words) < 2:
+        return set()
+    phrases = {words, re.split(r"[(（]", fold(label).split(".", 1)[-1])[0]}
+    phrases |= {p.removeprefix("属于") for p in phrases}
+    return {p for p in phrases if len(p) >= 2 and p not in _GENERIC_LABELS}
+
+
+def body_aliases(name: str, short: str) -> set[str]:
+    """Names people use for a body: full, without 人民政府, short, short without 区/县/市, …政府."""
+    names = {name, short, name.removesuffix("人民政府"), short + "政府", short + "人民政府"}
+    if len(short) >= 3 and short[-1] in "区县市州旗":
+        names.add(short[:-1])
+    names |= set(vocabulary().body_aliases.get(name, ()))
+    return {fold(n) for n in names if len(n) >= 2}
+
+
+def _take_longest(text: str, phrases: dict[str, tuple]) -> tuple[str, tuple] | None:
+    best = None
+    for phrase, targets in phrases.items():
+        if phrase and phrase in text and (best is None or len(phrase) > len(best[0])):
+            best = (phrase, targets)
+    return best
+
+
+def find_year(text: str, today: date | None = None) -> int | None:
+    """A year the question names: 2020年, 二〇二〇年, 去年…; None if it names none."""
+    text = _CHINESE_YEAR.sub(lambda m: "".join(_CHINESE_DIGITS[c] for c in m.group(1)) + "年", text)
+    match = _YEAR.search(text)
+    if match:
+        return int(match.group(1))
+    for word, offset in _RELATIVE_YEARS.items():
+        if word in text:
+            return (today or date.today()).year + offset
+    return None
+
+
+def understand(question: str, bodies: dict[int, set[str]], places: list[str] | None = None) -> Understanding:
+    """Read a question against the bodies held (id → aliases) and the format's vocabulary.
+
+    `places` are place names a tagger found in the question; any that no body held
+    accounts for is reported as unknown, so that no other body's figure is given for it.
+    """
+    vocab = vocabulary()
+    text = fold(question)
+    result = Understanding(question=question)
+
+    body_match = _take_longest(text, {alias: (bid,) for bid, aliases in bodies.items() for alias in aliases})
+    if body_match:
+        phrase = body_match[0]
+        result.bodies = sorted(bid for bid, aliases in bodies.items() if phrase in aliases)
+        result.body_words = phrase
+        text = text.replace(phrase, " ")
+    known = {alias for aliases in bodies.values() for alias in aliases}
+    all_names = "|".join(known)
+    result.unknown_places = [p for p in (places or []) if fold(p) not in all_names]
+
+    result.year = find_year(text)
+    text = _YEAR.sub(" ", text)
+    result.series = any(word in text for word in vocab.series)
+
+    row_match = _take_longest(text, vocab.rows)
+    if row_match:
+        phrase, targets = row_match
+        text = text.replace(phrase, " ")
+        target = targets[0]
+        rows = vocab.groups.get(target, (target,))
+        column_match = _take_longest(
+            text, {p: ts for p, ts in vocab.columns.items() if any(t.table == target.table for t in ts)}
+        )
+        column = None
+        if column_match:
+            column = next(t.key for t in column_match[1] if t.table == target.table)
+            text = text.replace(column_match[0], " ")
+        result.cell = CellQuery(target.table, tuple(r.key for r in rows), column, phrase)
+        asks_number = any(word in question for word in vocab.quantity)
+        asks_prose = any(word in question for word in vocab.prose)
+        result.wants_figure = asks_number or not asks_prose
+    result.rest = text
+    return result
