@@ -143,6 +143,15 @@ def chat(data_dir: Path | None) -> None:
     run_chat(engine, read=_read_line, write=click.echo)
 
 
+@cli.command()
+@_data_option
+def serve(data_dir: Path | None) -> None:
+    """Run the Telegram bot (token from TELEGRAM_BOT_TOKEN; webhook mode when configured)."""
+    from bot.telegram import run_bot
+
+    run_bot(load_settings(data_dir))
+
+
 def _read_line(prompt: str) -> str | None:
     try:
         return input(prompt)
