@@ -185,7 +185,7 @@ class Engine:
         cells = self._cells(report.id, cell.table, leaves, column.key)
         if len(cells) < len(leaves):
             return self._none(question, f"{report.label}的报告中没有读到表{cell.table}里“{cell.words}”这一格。")
-        label_row = " / ".join(block.row_path(cell.rows[0])) if len(cell.rows) == 1 else cell.words
+        label_row = " / ".join(block.row_path(cell.rows[0])) if len(cell.rows) == 1 else _common_group(block, cell)
         if cell.table == 2:
             label_row = f"{block.label} / {label_row}"
         source = {"table": cell.table, "row": label_row, "column": column.label, "label": f"{label_row}（{column.label}）"}
@@ -201,7 +201,7 @@ class Engine:
             value = sum(v or 0 for _, v, _, _ in cells)
             unit = cells[0][2]
             parts = "，".join(f"{name} {_show(v, u)}" for name, v, u, _ in cells)
-            text = f"{report.label}：{cell.words}（{column.label}）共 {_show(value, unit)}，是以下各项相加：{parts}。"
+            text = f"{report.label}：{label_row}（{column.label}）共 {_show(value, unit)}，是以下各项相加：{parts}。"
             source["rows"] = [name for name, *_ in cells]
         if cell.table == 3 and column.key == "total" and len(leaves) == 1:
             text += self._applicant_breakdown(report.id, leaves[0])
@@ -321,6 +321,12 @@ class Engine:
             f"{name}申请被拒绝了多少件？",
             f"{name}的政府信息公开查阅点在哪里？",
         ]
+
+
+def _common_group(block, cell: CellQuery) -> str:
+    """The format's name for rows asked about together (行政诉讼), else the question's words."""
+    labels = {block.row(row).group_label for row in cell.rows}
+    return labels.pop() if len(labels) == 1 and None not in labels else cell.words
 
 
 def mark(text: str, tokens: list[str]) -> str:

@@ -55,6 +55,7 @@ class Understanding:
 @dataclass(frozen=True)
 class Vocabulary:
     rows: dict[str, tuple[Target, ...]]
+    weak_rows: dict[str, tuple[Target, ...]]
     columns: dict[str, tuple[Target, ...]]
     groups: dict[Target, tuple[Target, ...]]
     default_columns: dict[int, tuple[str, ...]]
@@ -93,6 +94,7 @@ def vocabulary() -> Vocabulary:
     words = aliases["words"]
     return Vocabulary(
         rows={p: tuple(sorted(t, key=lambda x: (x.table, x.key))) for p, t in rows.items()},
+        weak_rows={fold(p): (_target(name),) for name, phrases in aliases["weak_rows"].items() for p in phrases},
         columns={p: tuple(sorted(t, key=lambda x: (x.table, x.key))) for p, t in columns.items()},
         groups={_target(k): tuple(_target(v) for v in vs) for k, vs in aliases["groups"].items()},
         default_columns={int(t): tuple(keys) for t, keys in aliases["default_columns"].items()},
@@ -106,7 +108,9 @@ def vocabulary() -> Vocabulary:
 def _label_phrases(label: str) -> set[str]:
     """A format label and its short forms: 部分公开（区分处理的…） → 部分公开; 属于国家秘密 → 国家秘密."""
     words = normalize_label(label)
-    if words in _GENERIC_LABELS or len(words) < 2:
+    if words in _GENERIC_LABELS:
+        return {fold(label)}  # only with its number: （七）总计, 3.其他
+    if len(words) < 2:
         return set()
     phrases = {words, re.split(r"[(（]", fold(label).split(".", 1)[-1])[0]}
     phrases |= {p.removeprefix("属于") for p in phrases}
@@ -166,7 +170,7 @@ def understand(question: str, bodies: dict[int, set[str]], places: list[str] | N
     text = _YEAR.sub(" ", text)
     result.series = any(word in text for word in vocab.series)
 
-    row_match = _take_longest(text, vocab.rows)
+    row_match = _take_longest(text, vocab.rows) or _take_longest(text, vocab.weak_rows)
     if row_match:
         phrase, targets = row_match
         text = text.replace(phrase, " ")
