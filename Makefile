@@ -26,5 +26,9 @@ run: install
 test: install
 	$(BIN)/python -m pytest -q
 
+# Accuracy per kind of answer on bench/eval_questions.toml, and the answer latency.
+eval: install
+	$(BIN)/python -m bench.evaluate
+
 clean:
 	rm -rf $(VENV) data .pytest_cache

@@ -63,6 +63,7 @@ class Engine:
     def __init__(self, data_dir: Path):
         self.data_dir = data_dir
         self._lock = threading.Lock()
+        places("")  # jieba's dictionary and tagger load now, not on the first question
         self.reload()
 
     def reload(self) -> None:

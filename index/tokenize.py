@@ -63,6 +63,11 @@ def _place_tagger():
     return jieba.posseg.POSTokenizer(_tokenizer())
 
 
+# 上海市政府办公厅, 海淀区人民政府: a place before 政府 is a place even where the tagger misses it.
+_PLACE_BEFORE_GOVERNMENT = re.compile(r"([\u4e00-\u9fff]{2,3}?(?:省|市|县|区))(?:人民)?政府")
+
+
 def places(text: str) -> list[str]:
-    """Place names in a text (jieba's part-of-speech tag ns), to notice places no report covers."""
-    return [pair.word for pair in _place_tagger().cut(text) if pair.flag == "ns" and len(pair.word) >= 2]
+    """Place names in a text, to notice places no report covers: jieba's tag ns, and X市政府."""
+    found = [pair.word for pair in _place_tagger().cut(text) if pair.flag == "ns" and len(pair.word) >= 2]
+    return found + [m for m in _PLACE_BEFORE_GOVERNMENT.findall(text) if m not in found]
