@@ -158,7 +158,7 @@ class NationalFormat:
         for table in self.tables:
             for block in table.blocks_in(version):
                 for row in block.rows_in(version):
-                    if row.group:
+                    if row.is_group(version):
                         continue
                     for column in block.columns:
                         yield CellSpec(table, block, row, column)
