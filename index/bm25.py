@@ -1,68 +1,147 @@
-"""Okapi BM25 as a sparse term-by-passage weight matrix, saved as plain numpy arrays.
+"""Okapi BM25 over passages, as posting lists that can take new passages without a rebuild.
 
-Every (term, passage) weight is computed once at build time, so a query only adds up the
-posting lists of its terms: milliseconds at hundreds of thousands of passages, where
-rank-bm25 scores every passage in a Python loop. The weights are those of rank-bm25's
-BM25Okapi with epsilon=0 (a term in more than half the passages weighs nothing), which the
-tests compare against.
+Postings (term → passages, term frequencies) live in immutable segments of plain numpy
+arrays. The collection statistics (document frequencies, passage lengths, which passages
+are still alive) are kept apart, so re-ingesting one report retires its old passages and
+adds one small segment, and every score stays exactly rank-bm25's BM25Okapi(epsilon=0):
+a term in more than half the passages weighs nothing, which the tests compare against.
+A query adds up the posting lists of its terms: milliseconds where rank-bm25 scores every
+passage in a Python loop.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
 
 K1 = 1.5
 B = 0.75
+_SEGMENT_ARRAYS = ("indptr", "docs", "tfs", "doc_indptr", "doc_terms")
+
+
+@dataclass
+class Segment:
+    """Passages first_doc … first_doc+count-1, as postings and as a forward index."""
+
+    first_doc: int
+    indptr: np.ndarray  # postings of term t: docs/tfs[indptr[t]:indptr[t+1]]
+    docs: np.ndarray  # global passage numbers
+    tfs: np.ndarray  # term frequencies
+    doc_indptr: np.ndarray  # terms of passage first_doc+i: doc_terms[doc_indptr[i]:doc_indptr[i+1]]
+    doc_terms: np.ndarray
+
+    @property
+    def count(self) -> int:
+        return len(self.doc_indptr) - 1
+
+    def postings(self, term: int) -> tuple[np.ndarray, np.ndarray]:
+        if term + 1 >= len(self.indptr):
+            return self.docs[:0], self.tfs[:0]
+        start, end = self.indptr[term], self.indptr[term + 1]
+        return self.docs[start:end], self.tfs[start:end]
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {name: getattr(self, name) for name in _SEGMENT_ARRAYS}
 
 
 @dataclass
 class BM25Index:
     vocabulary: dict[str, int]
-    indptr: np.ndarray  # postings of term t: indices/data[indptr[t]:indptr[t+1]]
-    indices: np.ndarray  # passage numbers
-    data: np.ndarray  # BM25 weights
-    passage_count: int
+    segments: list[Segment]
+    lengths: np.ndarray  # per passage: number of tokens
+    alive: np.ndarray  # per passage: False once its report was replaced or removed
+    df: np.ndarray  # per term: alive passages containing it
+    k1: float = K1
+    b: float = B
+    _idf: np.ndarray | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, passages: Sequence[Sequence[str]], k1: float = K1, b: float = B) -> "BM25Index":
-        """Index token lists; passage i is document i."""
-        vocabulary: dict[str, int] = {}
+        """An index of token lists; passage i is document i."""
+        index = cls({}, [], np.zeros(0, np.float32), np.zeros(0, bool), np.zeros(0, np.int64), k1, b)
+        index.add(passages)
+        return index
+
+    @property
+    def passage_count(self) -> int:
+        return len(self.lengths)
+
+    def add(self, passages: Sequence[Sequence[str]]) -> Segment:
+        """Append passages as a new segment; they get the next passage numbers."""
+        first = self.passage_count
         terms: list[int] = []
-        docs: list[int] = []
         tfs: list[int] = []
-        lengths = np.fromiter((len(tokens) for tokens in passages), dtype=np.float64, count=len(passages))
-        for doc, tokens in enumerate(passages):
+        doc_indptr = [0]
+        for tokens in passages:
             for token, tf in Counter(tokens).items():
-                terms.append(vocabulary.setdefault(token, len(vocabulary)))
-                docs.append(doc)
+                terms.append(self.vocabulary.setdefault(token, len(self.vocabulary)))
                 tfs.append(tf)
-        n = len(passages)
-        term_ids = np.asarray(terms, dtype=np.int64)
-        doc_ids = np.asarray(docs, dtype=np.int32)
-        tf = np.asarray(tfs, dtype=np.float64)
-        df = np.bincount(term_ids, minlength=len(vocabulary)).astype(np.float64)
-        idf = np.maximum(np.log((n - df + 0.5) / (df + 0.5)), 0.0) if n else df
-        average = lengths.mean() if n and lengths.sum() else 1.0
-        norm = k1 * (1.0 - b + b * lengths[doc_ids] / average) if n else tf
-        weights = idf[term_ids] * tf * (k1 + 1.0) / (tf + norm)
+            doc_indptr.append(len(terms))
+        term_ids = np.asarray(terms, dtype=np.int32)
+        doc_ptr = np.asarray(doc_indptr, dtype=np.int64)
+        docs = np.repeat(np.arange(first, first + len(passages), dtype=np.int32), np.diff(doc_ptr))
         order = np.argsort(term_ids, kind="stable")
-        indptr = np.zeros(len(vocabulary) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(term_ids, minlength=len(vocabulary)), out=indptr[1:])
-        return cls(vocabulary, indptr, doc_ids[order], weights[order].astype(np.float32), n)
+        counts = np.bincount(term_ids, minlength=len(self.vocabulary))
+        indptr = np.zeros(len(self.vocabulary) + 1, dtype=np.int64)
+        np.cumsum(counts, out=indptr[1:])
+        segment = Segment(
+            first, indptr, docs[order], np.asarray(tfs, dtype=np.float32)[order], doc_ptr, term_ids
+        )
+        self.segments.append(segment)
+        self.lengths = np.concatenate([self.lengths, np.fromiter(map(len, passages), np.float32, len(passages))])
+        self.alive = np.concatenate([self.alive, np.ones(len(passages), dtype=bool)])
+        df = np.zeros(len(self.vocabulary), dtype=np.int64)
+        df[: len(self.df)] = self.df
+        self.df = df + counts
+        self._idf = None
+        return segment
+
+    def retire(self, passages: np.ndarray) -> None:
+        """Take passages out of every score and statistic (their report was replaced)."""
+        passages = passages[self.alive[passages]]
+        if not len(passages):
+            return
+        self.alive = np.array(self.alive)  # a memory-mapped array is read-only
+        self.alive[passages] = False
+        self.df = np.array(self.df)
+        for segment in self.segments:
+            local = passages[(passages >= segment.first_doc) & (passages < segment.first_doc + segment.count)]
+            for i in local - segment.first_doc:
+                np.subtract.at(self.df, segment.doc_terms[segment.doc_indptr[i] : segment.doc_indptr[i + 1]], 1)
+        self._idf = None
+
+    def idf(self) -> np.ndarray:
+        if self._idf is None:
+            n = float(self.alive.sum())
+            self._idf = np.maximum(np.log((n - self.df + 0.5) / (self.df + 0.5)), 0.0)
+        return self._idf
 
     def scores(self, tokens: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Passages that share a term with the query, and their scores (a repeated term counts again)."""
-        rows = [self.vocabulary[t] for t in tokens if t in self.vocabulary]
-        if not rows:
+        """Alive passages sharing a term with the query, and their scores (a repeated term counts again)."""
+        idf = self.idf()
+        alive_lengths = self.lengths[self.alive]
+        average = float(alive_lengths.mean()) if len(alive_lengths) else 1.0
+        found_docs, found_weights = [], []
+        for term in (self.vocabulary.get(t) for t in tokens):
+            if term is None or idf[term] <= 0:
+                continue  # a term in most passages adds 0 to every score
+            for segment in self.segments:
+                docs, tf = segment.postings(term)
+                if not len(docs):
+                    continue
+                norm = self.k1 * (1.0 - self.b + self.b * self.lengths[docs] / average)
+                found_docs.append(docs)
+                found_weights.append(idf[term] * tf * (self.k1 + 1.0) / (tf + norm))
+        if not found_docs:
             return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float64)
-        indices = np.concatenate([self.indices[self.indptr[r] : self.indptr[r + 1]] for r in rows])
-        weights = np.concatenate([self.data[self.indptr[r] : self.indptr[r + 1]] for r in rows])
-        passages, inverse = np.unique(indices, return_inverse=True)
-        return passages, np.bincount(inverse, weights=weights.astype(np.float64))
+        docs = np.concatenate(found_docs)
+        weights = np.concatenate(found_weights).astype(np.float64)
+        keep = self.alive[docs]
+        passages, inverse = np.unique(docs[keep], return_inverse=True)
+        return passages, np.bincount(inverse, weights=weights[keep])
 
     def top(self, tokens: Sequence[str], k: int = 10, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
         """The k best passages with a positive score, best first; `allowed` is a boolean mask."""
@@ -78,20 +157,24 @@ class BM25Index:
         order = np.lexsort((passages, -scores))
         return [(int(passages[i]), float(scores[i])) for i in order]
 
-    def arrays(self) -> dict[str, np.ndarray]:
-        return {"indptr": self.indptr, "indices": self.indices, "data": self.data}
+    # ------------------------------------------------------------ saving
+
+    def global_arrays(self) -> dict[str, np.ndarray]:
+        return {"lengths": self.lengths, "alive": self.alive, "df": self.df}
 
     def vocabulary_list(self) -> list[str]:
         return sorted(self.vocabulary, key=self.vocabulary.__getitem__)
 
     @classmethod
-    def from_arrays(cls, arrays: dict[str, np.ndarray], vocabulary: list[str], passage_count: int) -> "BM25Index":
+    def from_arrays(
+        cls, arrays: dict[str, np.ndarray], segments: list[Segment], vocabulary: list[str]
+    ) -> "BM25Index":
         return cls(
             {t: i for i, t in enumerate(vocabulary)},
-            arrays["indptr"],
-            arrays["indices"],
-            arrays["data"],
-            passage_count,
+            segments,
+            arrays["lengths"],
+            arrays["alive"],
+            arrays["df"],
         )
 
 
@@ -100,4 +183,3 @@ def reference_scores(passages: Sequence[Sequence[str]], tokens: Sequence[str]) -
     from rank_bm25 import BM25Okapi
 
     return list(BM25Okapi([list(p) for p in passages], k1=K1, b=B, epsilon=0).get_scores(list(tokens)))
-

@@ -1,21 +1,28 @@
-"""The passage search index: built from SQLite after ingest, saved beside it, loaded at start."""
+"""The passage search index: kept in step with SQLite, saved beside it, loaded at start.
+
+After an ingest only the reports that changed are re-indexed (their old passages retired,
+their new ones added as a segment); a large change, or many small ones, rebuilds it whole.
+"""
 
 from __future__ import annotations
 
 import os
+import uuid
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import sqlite_utils
 
-from index.bm25 import BM25Index
+from index.bm25 import BM25Index, Segment
 from index.storage import read_version, write_version
 from index.tokenize import add_words, tokenize
 
 INDEX_FOLDER = "index"
 _PARALLEL_FROM = 20_000  # passages; below this, starting processes costs more than it saves
+_REBUILD_SHARE = 0.25  # rebuild whole when a change touches more than this share of passages
+_MAX_SEGMENTS = 16
 
 
 @dataclass(frozen=True)
@@ -31,14 +38,15 @@ class PassageIndex:
     report_ids: list[str]
     passage_report: np.ndarray  # per passage: position in report_ids
     passage_ordinal: np.ndarray  # per passage: its ordinal within the report
+    report_keys: dict[str, str] = field(default_factory=dict)  # what each report was indexed as
+    segment_names: list[str] = field(default_factory=list)
+    saved_in: Path | None = None  # the version folder it was loaded from
 
     def search(self, tokens: list[str], k: int = 10, reports: set[str] | None = None) -> list[Hit]:
         """The k best passages for the tokens, only from `reports` when given."""
         allowed = None
         if reports is not None:
-            wanted = np.zeros(len(self.report_ids), dtype=bool)
-            for position, report_id in enumerate(self.report_ids):
-                wanted[position] = report_id in reports
+            wanted = np.fromiter((r in reports for r in self.report_ids), dtype=bool, count=len(self.report_ids))
             allowed = wanted[self.passage_report]
         return [
             Hit(self.report_ids[int(self.passage_report[p])], int(self.passage_ordinal[p]), score)
@@ -50,9 +58,13 @@ def index_dir(data_dir: Path) -> Path:
     return data_dir / INDEX_FOLDER
 
 
-def teach_body_names(db: sqlite_utils.Database) -> None:
-    """Body names and short names as tokenizer words, the same for passages and questions."""
-    add_words(word for row in db.execute("SELECT name, short_name FROM bodies") for word in row)
+def _body_words(db: sqlite_utils.Database) -> list[str]:
+    return [word for row in db.execute("SELECT name, short_name FROM bodies") for word in row]
+
+
+def teach_names(words: list[str]) -> None:
+    """Body names as tokenizer words (also a worker's start-up), the same as for questions."""
+    add_words(words)
 
 
 def _tokens(text: str) -> str:
@@ -61,12 +73,13 @@ def _tokens(text: str) -> str:
 
 def tokenize_new_passages(db: sqlite_utils.Database, workers: int = 0) -> int:
     """Tokenize passages stored without tokens (those of newly ingested reports)."""
-    teach_body_names(db)
+    words = _body_words(db)
+    teach_names(words)
     rows = db.execute("SELECT report_id, ordinal, heading, text FROM passages WHERE tokens IS NULL").fetchall()
     texts = [f"{heading} {text}" for _, _, heading, text in rows]
     workers = workers or os.cpu_count() or 1
     if workers > 1 and len(rows) >= _PARALLEL_FROM:
-        with ProcessPoolExecutor(workers, initializer=teach_names, initargs=(_body_words(db),)) as pool:
+        with ProcessPoolExecutor(workers, initializer=teach_names, initargs=(words,)) as pool:
             tokens = list(pool.map(_tokens, texts, chunksize=500))
     else:
         tokens = [_tokens(text) for text in texts]
@@ -78,42 +91,94 @@ def tokenize_new_passages(db: sqlite_utils.Database, workers: int = 0) -> int:
     return len(rows)
 
 
-def _body_words(db: sqlite_utils.Database) -> list[str]:
-    return [word for row in db.execute("SELECT name, short_name FROM bodies") for word in row]
+def _held(db: sqlite_utils.Database) -> dict[str, str]:
+    """Each report held and what identifies its passages: content hash and count."""
+    return {rid: f"{sha}:{count}" for rid, sha, count in db.execute("SELECT id, sha256, passage_count FROM reports")}
 
 
-def teach_names(words: list[str]) -> None:
-    """Worker start-up: the same words as the parent's tokenizer."""
-    add_words(words)
+def _passages_of(db: sqlite_utils.Database, report_ids: list[str] | None) -> tuple[list[str], list[int], list[list[str]]]:
+    sql = "SELECT report_id, ordinal, tokens FROM passages"
+    params: list[str] = []
+    if report_ids is not None:
+        sql += f" WHERE report_id IN ({','.join('?' * len(report_ids))})"
+        params = report_ids
+    rows = db.execute(sql + " ORDER BY report_id, ordinal", params).fetchall()
+    return [r for r, _, _ in rows], [o for _, o, _ in rows], [t.split() if t else [] for _, _, t in rows]
 
 
 def build_index(db: sqlite_utils.Database, data_dir: Path, workers: int = 0) -> PassageIndex:
     """Tokenize what is new, build BM25 over every passage, save it as the current version."""
     tokenize_new_passages(db, workers)
-    report_ids: list[str] = []
-    positions: dict[str, int] = {}
-    passage_report: list[int] = []
-    passage_ordinal: list[int] = []
-    documents: list[list[str]] = []
-    for report_id, ordinal, tokens in db.execute(
-        "SELECT report_id, ordinal, tokens FROM passages ORDER BY report_id, ordinal"
-    ):
-        if report_id not in positions:
-            positions[report_id] = len(report_ids)
-            report_ids.append(report_id)
-        passage_report.append(positions[report_id])
-        passage_ordinal.append(ordinal)
-        documents.append(tokens.split() if tokens else [])
-    bm25 = BM25Index.build(documents)
+    owners, ordinals, documents = _passages_of(db, None)
+    report_ids = list(dict.fromkeys(owners))
+    position = {rid: i for i, rid in enumerate(report_ids)}
     index = PassageIndex(
-        bm25, report_ids, np.asarray(passage_report, dtype=np.int32), np.asarray(passage_ordinal, dtype=np.int32)
+        BM25Index.build(documents),
+        report_ids,
+        np.asarray([position[r] for r in owners], dtype=np.int32),
+        np.asarray(ordinals, dtype=np.int32),
+        _held(db),
+        [_segment_name()],
     )
-    write_version(
-        index_dir(data_dir),
-        {**bm25.arrays(), "passage_report": index.passage_report, "passage_ordinal": index.passage_ordinal},
-        {"vocabulary": bm25.vocabulary_list(), "report_ids": report_ids, "passages": len(documents)},
-    )
+    _save(index, data_dir, new_segments=index.bm25.segments)
     return index
+
+
+def update_index(db: sqlite_utils.Database, data_dir: Path, workers: int = 0) -> PassageIndex:
+    """Bring the saved index in step with the database, re-indexing only what changed."""
+    index = load_index(data_dir)
+    if index is None:
+        return build_index(db, data_dir, workers)
+    held = _held(db)
+    changed = [rid for rid, key in held.items() if index.report_keys.get(rid) != key]
+    removed = [rid for rid in index.report_keys if rid not in held]
+    if not changed and not removed:
+        return index
+    touched = sum(int(key.rsplit(":", 1)[1]) for rid, key in held.items() if rid in changed)
+    alive = int(np.count_nonzero(index.bm25.alive))
+    if touched > _REBUILD_SHARE * max(alive, 1) or len(index.segment_names) >= _MAX_SEGMENTS:
+        return build_index(db, data_dir, workers)
+
+    tokenize_new_passages(db, workers)
+    position = {rid: i for i, rid in enumerate(index.report_ids)}
+    stale = [position[rid] for rid in changed + removed if rid in position]
+    index.bm25.retire(np.flatnonzero(np.isin(index.passage_report, stale)))
+    owners, ordinals, documents = _passages_of(db, changed)
+    for rid in owners:
+        if rid not in position:
+            position[rid] = len(index.report_ids)
+            index.report_ids.append(rid)
+    segment = index.bm25.add(documents)
+    index.passage_report = np.concatenate([index.passage_report, [position[r] for r in owners]]).astype(np.int32)
+    index.passage_ordinal = np.concatenate([index.passage_ordinal, ordinals]).astype(np.int32)
+    index.report_keys = held
+    index.segment_names.append(_segment_name())
+    _save(index, data_dir, new_segments=[segment])
+    return index
+
+
+def _segment_name() -> str:
+    return f"s-{uuid.uuid4().hex[:8]}"
+
+
+def _save(index: PassageIndex, data_dir: Path, new_segments: list[Segment]) -> None:
+    bm25 = index.bm25
+    arrays = {**bm25.global_arrays(), "passage_report": index.passage_report, "passage_ordinal": index.passage_ordinal}
+    keep = {}
+    for name, segment in zip(index.segment_names, bm25.segments):
+        if any(segment is new for new in new_segments):
+            arrays.update({f"{name}.{array}": value for array, value in segment.arrays().items()})
+        elif index.saved_in is not None:
+            keep.update({f"{name}.{array}": index.saved_in / f"{name}.{array}.npy" for array in segment.arrays()})
+    meta = {
+        "vocabulary": bm25.vocabulary_list(),
+        "report_ids": index.report_ids,
+        "report_keys": index.report_keys,
+        "segments": [[name, segment.first_doc] for name, segment in zip(index.segment_names, bm25.segments)],
+        "k1": bm25.k1,
+        "b": bm25.b,
+    }
+    index.saved_in = write_version(index_dir(data_dir), arrays, meta, keep)
 
 
 def load_index(data_dir: Path) -> PassageIndex | None:
@@ -121,17 +186,25 @@ def load_index(data_dir: Path) -> PassageIndex | None:
     saved = read_version(index_dir(data_dir))
     if saved is None:
         return None
-    arrays, meta = saved
-    bm25 = BM25Index.from_arrays(arrays, meta["vocabulary"], meta["passages"])
-    return PassageIndex(bm25, meta["report_ids"], arrays["passage_report"], arrays["passage_ordinal"])
+    arrays, meta, folder = saved
+    names = [name for name, _ in meta["segments"]]
+    segments = [
+        Segment(first, **{array: arrays[f"{name}.{array}"] for array in ("indptr", "docs", "tfs", "doc_indptr", "doc_terms")})
+        for name, first in meta["segments"]
+    ]
+    bm25 = BM25Index.from_arrays(arrays, segments, meta["vocabulary"])
+    bm25.k1, bm25.b = meta["k1"], meta["b"]
+    return PassageIndex(
+        bm25, meta["report_ids"], arrays["passage_report"], arrays["passage_ordinal"], meta["report_keys"], names, folder
+    )
 
 
 def refresh_index(data_dir: Path, workers: int = 0) -> PassageIndex:
-    """Rebuild the saved index from the database (after an ingest)."""
+    """Bring the saved index in step with the database (after an ingest)."""
     from ingest.store import open_db
 
     db = open_db(data_dir)
     try:
-        return build_index(db, data_dir, workers)
+        return update_index(db, data_dir, workers)
     finally:
         db.close()

@@ -1,4 +1,8 @@
-"""Versioned index folders: a new version is written beside the old, then CURRENT points at it."""
+"""Versioned index folders: a new version is written beside the old, then CURRENT points at it.
+
+Arrays a new version shares with the old one (the postings of unchanged segments) are
+hard links, not copies, so saving after a small change costs little.
+"""
 
 from __future__ import annotations
 
@@ -11,17 +15,25 @@ from typing import Any
 
 import numpy as np
 
-LAYOUT = 1  # bump when what is saved changes; an old layout is rebuilt, never misread
+LAYOUT = 2  # bump when what is saved changes; an old layout is rebuilt, never misread
 
 
-def write_version(directory: Path, arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> Path:
+def write_version(
+    directory: Path, arrays: dict[str, np.ndarray], meta: dict[str, Any], keep: dict[str, Path] | None = None
+) -> Path:
     """Save arrays (.npy) and metadata (JSON); readers switch to it in one atomic rename.
 
-    A process that has the old version memory-mapped keeps reading it until it reloads.
+    `keep` names arrays to carry over unchanged from files of the current version. A process
+    that has the old version memory-mapped keeps reading it until it reloads.
     """
     directory.mkdir(parents=True, exist_ok=True)
     version = directory / f"v-{uuid.uuid4().hex[:12]}"
     version.mkdir()
+    for name, source in (keep or {}).items():
+        try:
+            os.link(source, version / f"{name}.npy")
+        except OSError:
+            shutil.copyfile(source, version / f"{name}.npy")
     for name, array in arrays.items():
         np.save(version / f"{name}.npy", np.ascontiguousarray(array))
     (version / "meta.json").write_text(json.dumps({"layout": LAYOUT, **meta}, ensure_ascii=False), "utf-8")
@@ -34,8 +46,8 @@ def write_version(directory: Path, arrays: dict[str, np.ndarray], meta: dict[str
     return version
 
 
-def read_version(directory: Path, mmap: bool = True) -> tuple[dict[str, np.ndarray], dict[str, Any]] | None:
-    """The current version's arrays (memory-mapped) and metadata, or None if there is none usable."""
+def read_version(directory: Path, mmap: bool = True) -> tuple[dict[str, np.ndarray], dict[str, Any], Path] | None:
+    """The current version's arrays (memory-mapped), metadata and folder; None if none is usable."""
     try:
         version = directory / (directory / "CURRENT").read_text("utf-8").strip()
         meta = json.loads((version / "meta.json").read_text("utf-8"))
@@ -44,5 +56,5 @@ def read_version(directory: Path, mmap: bool = True) -> tuple[dict[str, np.ndarr
     if meta.get("layout") != LAYOUT:
         return None
     mode = "r" if mmap else None
-    arrays = {path.stem: np.load(path, mmap_mode=mode) for path in version.glob("*.npy")}
-    return arrays, meta
+    arrays = {path.name.removesuffix(".npy"): np.load(path, mmap_mode=mode) for path in version.glob("*.npy")}
+    return arrays, meta, version
