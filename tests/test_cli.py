@@ -38,3 +38,39 @@ def test_reports_json_lists_what_is_held(data_dir):
 def test_reports_on_an_empty_data_dir_says_so(data_dir):
     result = CliRunner().invoke(cli, ["reports"])
     assert result.exit_code == 0 and "No reports" in result.output
+
+
+def test_ingest_shows_a_progress_bar_on_a_terminal(data_dir, tmp_path):
+    """On a terminal a folder of reports shows a bar, then the summary line."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from bench.synthetic import generate_corpus, render_text
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for n, report in enumerate(generate_corpus(6, seed=1)):
+        (folder / f"{n}.txt").write_text(render_text(report), "utf-8")
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "ingest", str(folder), "--data", str(data_dir)],
+        stdout=terminal, stderr=terminal, stdin=subprocess.DEVNULL,
+        env={**os.environ, "COLUMNS": "100"},
+    )
+    os.close(terminal)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:  # the terminal closes when the process ends
+            break
+        if not chunk:
+            break
+        output += chunk
+    assert process.wait(timeout=120) == 0
+    text = output.decode("utf-8", "replace")
+    assert "ingesting" in text and "100%" in text
+    assert "6 ingested, 0 replaced, 0 refused, 0 warnings" in text
+    assert "ingested " + str(folder) not in text  # no line a file on a terminal
