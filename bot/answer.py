@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -58,39 +57,77 @@ class ReportRef:
 
 
 class Engine:
-    """What answering needs, loaded once: the catalog of reports, the index, the database."""
+    """Answers questions from what the data dir holds; reload() after an ingest.
+
+    Everything an answer reads (catalog, index, database connection) is one Snapshot,
+    replaced whole by reload(), so an answer under way never mixes old and new reports.
+    """
 
     def __init__(self, data_dir: Path):
         self.data_dir = data_dir
-        self._lock = threading.Lock()
         places("")  # jieba's dictionary and tagger load now, not on the first question
-        self.reload()
+        self.snapshot = Snapshot.load(data_dir)
 
     def reload(self) -> None:
         """Read the catalog and the current index again (after an ingest)."""
-        if database_path(self.data_dir).exists():
-            open_db(self.data_dir).close()  # creates or migrates the schema
-        conn = sqlite3.connect(
-            f"file:{database_path(self.data_dir)}?mode=ro", uri=True, check_same_thread=False
-        ) if database_path(self.data_dir).exists() else None
-        reports: list[ReportRef] = []
-        aliases: dict[int, set[str]] = {}
-        if conn is not None:
+        self.snapshot = Snapshot.load(self.data_dir)
+
+    @property
+    def reports(self) -> list[ReportRef]:
+        return self.snapshot.reports
+
+    def answer(self, question: str, report_id: str | None = None) -> Answer:
+        """Answer a question; `report_id` answers it for that report (a clarify choice)."""
+        return self.snapshot.answer(question, report_id)
+
+    def passage_answer(self, question: str, report_id: str, ordinal: int) -> Answer:
+        """One given passage as the answer to a question: the "next passage" of a passage answer."""
+        return self.snapshot.passage_answer(question, report_id, ordinal)
+
+    def holdings(self) -> str:
+        return self.snapshot.holdings()
+
+    def example_questions(self) -> list[str]:
+        return self.snapshot.example_questions()
+
+
+class Snapshot:
+    """The reports held at one moment: catalog, body names, passage index, database."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection | None,
+        reports: list[ReportRef],
+        body_aliases: dict[int, set[str]],
+        index: PassageIndex | None,
+    ):
+        self.conn = conn
+        self.reports = reports
+        self.body_aliases = body_aliases
+        self.index = index
+
+    @classmethod
+    def load(cls, data_dir: Path) -> "Snapshot":
+        """Read the catalog from the database (read-only) and memory-map the index."""
+        path = database_path(data_dir)
+        if not path.exists():
+            return cls(None, [], {}, None)
+        open_db(data_dir).close()  # creates or migrates the schema
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        reports = [
+            ReportRef(*row)
             for row in conn.execute(
                 "SELECT r.id, r.body_id, r.body, b.short_name, r.year, r.format, r.title "
                 "FROM reports r JOIN bodies b ON b.id = r.body_id ORDER BY r.body, r.year"
-            ):
-                reports.append(ReportRef(*row))
-            for body_id, name, short in conn.execute("SELECT id, name, short_name FROM bodies"):
-                aliases[body_id] = body_aliases(name, short)
-            for body_id, name in conn.execute("SELECT body_id, name FROM body_names"):
-                aliases.setdefault(body_id, set()).update(body_aliases(name, name))
+            )
+        ]
+        aliases: dict[int, set[str]] = {}
+        for body_id, name, short in conn.execute("SELECT id, name, short_name FROM bodies"):
+            aliases[body_id] = body_aliases(name, short)
+        for body_id, name in conn.execute("SELECT body_id, name FROM body_names"):
+            aliases.setdefault(body_id, set()).update(body_aliases(name, name))
         add_words(word for names in aliases.values() for word in names)
-        with self._lock:
-            self.conn = conn
-            self.reports = reports
-            self.body_aliases = aliases
-            self.index: PassageIndex | None = load_index(self.data_dir)
+        return cls(conn, reports, aliases, load_index(data_dir))
 
     # ------------------------------------------------------------ answering
 
@@ -256,25 +293,39 @@ class Engine:
     def _passage_answer(self, question: str, understood: Understanding, reports: list[ReportRef]) -> Answer:
         if self.index is None:
             return self._none(question, "检索索引还没有建立，请管理员重新导入报告。")
-        tokens = tokenize(understood.rest if understood.bodies or understood.year else question)
-        if not tokens:
-            tokens = tokenize(question)
+        tokens = self._search_tokens(question, understood)
         allowed = {r.id for r in reports} if len(reports) < len(self.reports) else None
         hits = self.index.search(tokens, k=6, reports=allowed)
         if not hits:
             return self._none(question, "我持有的报告里没有找到与这个问题相关的内容。")
-        by_id = {r.id: r for r in self.reports}
-        passages = [self._passage(hit.report_id, hit.ordinal) for hit in hits]
-        best, (section, heading, text) = hits[0], passages[0]
-        report = by_id[best.report_id]
+        more = [{"report_id": h.report_id, "ordinal": h.ordinal, "score": round(h.score, 4)} for h in hits[1:]]
+        return self._quote(question, hits[0].report_id, hits[0].ordinal, tokens, more)
+
+    def passage_answer(self, question: str, report_id: str, ordinal: int) -> Answer:
+        """One given passage as the answer to a question."""
+        started = time.perf_counter()
+        question = question.strip()
+        understood = understand(question, self.body_aliases, places(question))
+        result = self._quote(question, report_id, ordinal, self._search_tokens(question, understood), [])
+        result.latency_ms = round((time.perf_counter() - started) * 1000, 3)
+        return result
+
+    @staticmethod
+    def _search_tokens(question: str, understood: Understanding) -> list[str]:
+        """What to search for: the question without the body and year it names."""
+        return tokenize(understood.rest if understood.bodies or understood.year else question) or tokenize(question)
+
+    def _quote(self, question: str, report_id: str, ordinal: int, tokens: list[str], more: list[dict]) -> Answer:
+        """A passage answer: the passage with its words marked, its report and section."""
+        report = next((r for r in self.reports if r.id == report_id), None)
+        found = self._passage(report_id, ordinal) if report is not None else None
+        if report is None or found is None:
+            return self._none(question, "这段内容已不在我的资料中，请重新提问。")
+        section, heading, text = found
         section_title = self._section_title(report.id, section)
-        marked = mark(text, tokens)
         where = f"{report.label}报告" + (f"“{section_title}”" if section_title else "")
-        answer_text = f"{where}：\n{marked}\n来源：《{report.title}》{section_title or ''}。"
-        source = {"section": section, "section_title": section_title, "heading": heading, "passage": best.ordinal}
-        more = [
-            {"report_id": h.report_id, "ordinal": h.ordinal, "score": round(h.score, 4)} for h in hits[1:]
-        ]
+        answer_text = f"{where}：\n{mark(text, tokens)}\n来源：《{report.title}》{section_title or ''}。"
+        source = {"section": section, "section_title": section_title, "heading": heading, "passage": ordinal}
         return Answer(question, "passage", answer_text, None, None, report.as_dict(), source, more=more)
 
     def _passage(self, report_id: str, ordinal: int) -> tuple[int, str, str]:

@@ -16,6 +16,9 @@ ENVIRONMENT = {
     "TELEGRAM_BOT_TOKEN": "telegram_token",
     "TELEGRAM_API_BASE_URL": "telegram_base_url",
     "TELEGRAM_API_FILE_URL": "telegram_file_url",
+    "TELEGRAM_WEBHOOK_URL": "telegram_webhook_url",
+    "TELEGRAM_WEBHOOK_PORT": "telegram_webhook_port",
+    "TELEGRAM_WEBHOOK_SECRET": "telegram_webhook_secret",
 }
 
 
@@ -27,6 +30,9 @@ class Settings:
     telegram_token: str | None
     telegram_base_url: str
     telegram_file_url: str
+    telegram_webhook_url: str | None
+    telegram_webhook_port: int
+    telegram_webhook_secret: str | None
     max_upload_mb: int
     ingest_workers: int
 
@@ -55,6 +61,9 @@ def load_settings(data_dir: str | Path | None = None, environ: dict[str, str] | 
         telegram_token=values.get("telegram_token") or None,
         telegram_base_url=values["telegram_base_url"],
         telegram_file_url=values["telegram_file_url"],
+        telegram_webhook_url=values.get("telegram_webhook_url") or None,
+        telegram_webhook_port=int(values["telegram_webhook_port"]),
+        telegram_webhook_secret=values.get("telegram_webhook_secret") or None,
         max_upload_mb=int(values["max_upload_mb"]),
         ingest_workers=int(values["ingest_workers"]),
     )

@@ -18,6 +18,7 @@ import sqlite_utils
 from index.bm25 import BM25Index, Segment
 from index.storage import read_version, write_version
 from index.tokenize import add_words, tokenize
+from ingest.run import process_context
 
 INDEX_FOLDER = "index"
 _PARALLEL_FROM = 20_000  # passages; below this, starting processes costs more than it saves
@@ -79,7 +80,8 @@ def tokenize_new_passages(db: sqlite_utils.Database, workers: int = 0) -> int:
     texts = [f"{heading} {text}" for _, _, heading, text in rows]
     workers = workers or os.cpu_count() or 1
     if workers > 1 and len(rows) >= _PARALLEL_FROM:
-        with ProcessPoolExecutor(workers, initializer=teach_names, initargs=(words,)) as pool:
+        context = process_context()
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=teach_names, initargs=(words,)) as pool:
             tokens = list(pool.map(_tokens, texts, chunksize=500))
     else:
         tokens = [_tokens(text) for text in texts]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,12 +97,20 @@ def _parse(path: Path) -> ParsedReport | FileOutcome:
         return FileOutcome(str(path), "refused", reason=f"{path}: could not be parsed ({type(error).__name__}: {error})")
 
 
+def process_context() -> multiprocessing.context.BaseContext:
+    """fork is quickest, but forking a process that runs other threads (the Telegram bot's
+    event loop) can copy a held lock; such a process starts its workers from a clean server."""
+    if threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver")
+
+
 def _parsed(files: list[Path], workers: int) -> Iterator[tuple[Path, ParsedReport | FileOutcome]]:
     if workers <= 1 or len(files) < _PARALLEL_FROM:
         for path in files:
             yield path, _parse(path)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=process_context()) as pool:
         yield from zip(files, pool.map(_parse, files, chunksize=8))
 
 

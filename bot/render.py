@@ -1,0 +1,139 @@
+"""Telegram formatting: an Answer (or any bot text) as HTML messages under Telegram's length limit."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any, Iterable
+
+from bot.answer import MARK_CLOSE, MARK_OPEN, Answer
+
+MESSAGE_LIMIT = 4096  # characters (UTF-16 code units) after entity parsing
+# Where a long text may be cut, best first: blank lines, lines, then after a sentence.
+_SEPARATORS = (re.compile(r"(?<=\n\n)"), re.compile(r"(?<=\n)"), re.compile(r"(?<=[。！？!?])"))
+# A matched word in a passage; only a balanced pair on one line, so a stray 【 in a report stays text.
+_MARK = re.compile(re.escape(MARK_OPEN) + r"([^" + MARK_OPEN + MARK_CLOSE + r"\n]+)" + re.escape(MARK_CLOSE))
+
+COMMANDS = {
+    "start": "这个机器人能回答什么",
+    "help": "怎样提问",
+    "ask": "提问：/ask 问题",
+    "reports": "我持有的报告",
+    "figure": "查数字：/figure 单位 [年份] 项目",
+}
+ADMIN_COMMANDS = {
+    "reingest": "重新导入报告文件夹（管理员）",
+    "stats": "统计（管理员）",
+}
+
+
+def answer_messages(answer: Answer) -> list[str]:
+    """The answer's text as HTML messages; in a passage the matched words are bold."""
+    return html_messages(answer.text, marks=answer.kind == "passage")
+
+
+def html_messages(text: str, marks: bool = False) -> list[str]:
+    """Plain text cut into pieces Telegram accepts, each escaped for HTML parse mode."""
+    return [_to_html(piece, marks) for piece in split_text(text)]
+
+
+def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Plain text in pieces of at most `limit` characters, cut at blank lines, lines, sentences."""
+    pieces = [piece.strip("\n") for piece in _split(text, limit, _SEPARATORS)]
+    return [piece for piece in pieces if piece.strip()] or ["…"]
+
+
+def _split(text: str, limit: int, separators: tuple[re.Pattern[str], ...]) -> list[str]:
+    if _length(text) <= limit:
+        return [text]
+    if not separators:
+        return _hard_cut(text, limit)
+    parts: list[str] = []
+    for part in separators[0].split(text):
+        parts.extend(_split(part, limit, separators[1:]) if _length(part) > limit else [part])
+    chunks: list[str] = []
+    current, size = "", 0
+    for part in parts:
+        width = _length(part)
+        if current and size + width > limit:
+            chunks.append(current)
+            current, size = "", 0
+        current, size = current + part, size + width
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _hard_cut(text: str, limit: int) -> list[str]:
+    """Cut where nothing better exists, never inside a surrogate pair."""
+    chunks, current, size = [], [], 0
+    for char in text:
+        width = _length(char)
+        if size + width > limit:
+            chunks.append("".join(current))
+            current, size = [], 0
+        current.append(char)
+        size += width
+    chunks.append("".join(current))
+    return chunks
+
+
+def _length(text: str) -> int:
+    """Telegram counts UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _to_html(text: str, marks: bool) -> str:
+    escaped = html.escape(text, quote=False)
+    return _MARK.sub(r"<b>\1</b>", escaped) if marks else escaped
+
+
+def candidate_label(candidate: dict[str, Any]) -> str:
+    """A button's label for a clarify candidate (button labels are not HTML)."""
+    return f"{candidate['body']} {candidate['year']}年"
+
+
+def start_text(holdings: str, examples: Iterable[str]) -> str:
+    """What /start says: what the bot holds and questions it can answer."""
+    lines = "\n".join(f"· {q}" for q in examples)
+    return (
+        "您好！我回答关于政府信息公开工作年度报告的问题，数字和原文都注明出处。\n\n"
+        f"我持有的报告：{holdings}。\n\n"
+        f"可以这样问：\n{lines}\n\n"
+        "直接发问题给我即可；在群里请 @我 或回复我的消息。/help 查看全部命令。"
+    )
+
+
+def help_text(examples: Iterable[str], admin: bool = False) -> str:
+    """What /help says: the commands, and example questions."""
+    commands = {**COMMANDS, **(ADMIN_COMMANDS if admin else {})}
+    lines = "\n".join(f"/{name} {text}" for name, text in commands.items())
+    questions = "\n".join(f"· {q}" for q in examples)
+    return (
+        f"直接用中文提问，例如：\n{questions}\n\n命令：\n{lines}\n\n"
+        "例：/figure 城中区 2020 行政处罚；不写年份时列出历年的数字。\n"
+        "管理员可以直接发送报告文件（PDF、HTML、DOCX、TXT）来导入。"
+    )
+
+
+def reports_text(reports: Iterable[Any]) -> str:
+    """What /reports says: one line per report held."""
+    lines = [f"· {r.body} {r.year}年《{r.title}》" for r in reports]
+    if not lines:
+        return "我还没有任何报告。"
+    return f"我持有 {len(lines)} 份报告：\n" + "\n".join(lines)
+
+
+def stats_text(reports: int, answered: int, median_ms: float | None) -> str:
+    """What /stats says to an admin."""
+    median = f"{median_ms:.0f} 毫秒" if median_ms is not None else "（还没有）"
+    return f"持有报告：{reports} 份\n已回答问题：{answered} 个\n回答时间中位数：{median}"
+
+
+def ingest_text(summary_line: str, outcome_lines: Iterable[tuple[str, list[str]]]) -> str:
+    """The reply to an ingest: the summary, then each file with its warnings."""
+    lines = [f"导入结果：{summary_line}"]
+    for line, warnings in outcome_lines:
+        lines.append(line)
+        lines.extend(f"  警告：{w}" for w in warnings)
+    return "\n".join(lines)

@@ -1,0 +1,115 @@
+"""Formatting for Telegram: HTML escaping, bold matched words, messages under the length limit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot import render
+from bot.answer import Answer, Engine
+from bot.render import MESSAGE_LIMIT, answer_messages, html_messages, split_text
+from index.passages import refresh_index
+from ingest.run import ingest_paths
+from tests.conftest import SAMPLE
+
+
+def utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        ("a < b & c > d", "a &lt; b &amp; c &gt; d"),
+        ('他说“公开”和 "quote"', '他说“公开”和 "quote"'),  # quote=False: quotes stay as written
+        ("<b>not a tag</b>", "&lt;b&gt;not a tag&lt;/b&gt;"),
+    ],
+)
+def test_report_text_is_escaped(text, html):
+    assert html_messages(text) == [html]
+
+
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        ("【查阅点】在大厅", "<b>查阅点</b>在大厅"),
+        ("【a<b】", "<b>a&lt;b</b>"),
+        ("【字体: 大 中 小", "【字体: 大 中 小"),  # an unmatched bracket from the report stays text
+        ("【跨\n行】", "【跨\n行】"),
+        ("【政府】【信息】", "<b>政府</b><b>信息</b>"),
+    ],
+)
+def test_marks_become_bold_in_passages(text, html):
+    assert answer_messages(Answer("q", "passage", text)) == [html]
+
+
+def test_marks_stay_as_written_outside_passages():
+    assert answer_messages(Answer("q", "figure", "表【1】：5件")) == ["表【1】：5件"]
+
+
+def test_short_text_is_one_message():
+    assert split_text("一行\n两行") == ["一行\n两行"]
+
+
+def test_long_text_is_cut_at_line_boundaries():
+    lines = [f"第{i}行：" + "政府信息公开" * 20 for i in range(200)]
+    text = "\n".join(lines)
+    pieces = split_text(text)
+    assert len(pieces) > 1
+    assert all(utf16(p) <= MESSAGE_LIMIT for p in pieces)
+    assert [line for p in pieces for line in p.split("\n")] == lines  # no line was cut
+
+
+def test_blank_lines_are_preferred_to_lines():
+    paragraph = "\n".join(["甲" * 100] * 20)  # 2019 characters
+    pieces = split_text(f"{paragraph}\n\n{paragraph}\n\n{paragraph}")
+    assert pieces == [f"{paragraph}\n\n{paragraph}", paragraph]
+
+
+def test_a_line_too_long_is_cut_after_a_sentence():
+    sentence = "本机关认真落实政府信息公开工作。"
+    line = sentence * 400  # 6400 characters on one line
+    pieces = split_text(line)
+    assert all(utf16(p) <= MESSAGE_LIMIT for p in pieces)
+    assert all(p.endswith("。") for p in pieces)
+    assert "".join(pieces) == line
+
+
+def test_text_without_any_break_is_cut_hard_and_counted_in_utf16():
+    text = "😀" * 3000  # each one is two UTF-16 code units
+    pieces = split_text(text)
+    assert [utf16(p) for p in pieces] == [4096, 1904]
+    assert "".join(pieces) == text
+
+
+def test_escaping_happens_after_splitting():
+    text = "&" * 5000
+    messages = html_messages(text)
+    assert len(messages) == 2
+    assert messages[0] == "&amp;" * 4096  # the limit counts characters as shown, not the HTML
+
+
+def test_nothing_to_say_is_still_a_message():
+    assert split_text("\n\n") == ["…"]
+
+
+def test_a_real_passage_answer(tmp_path: Path):
+    ingest_paths([SAMPLE], tmp_path, workers=1)
+    refresh_index(tmp_path, 1)
+    answer = Engine(tmp_path).answer("城中区政府信息公开查阅点在哪里")
+    assert answer.kind == "passage"
+    [html] = answer_messages(answer)
+    assert "<b>" in html and "来源：" in html
+    assert html.count("<b>") == html.count("</b>")
+
+
+def test_command_texts():
+    assert "/reingest" in render.help_text(["问题？"], admin=True)
+    assert "/reingest" not in render.help_text(["问题？"])
+    assert "我还没有任何报告" in render.reports_text([])
+    assert "（还没有）" in render.stats_text(0, 0, None)
+    assert "12 毫秒" in render.stats_text(1, 3, 12.4)
+    text = render.ingest_text("1 ingested, 0 replaced, 0 refused, 1 warnings", [("ingested a.txt", ["表3合计不符"])])
+    assert text.splitlines() == ["导入结果：1 ingested, 0 replaced, 0 refused, 1 warnings", "ingested a.txt", "  警告：表3合计不符"]
+    assert render.candidate_label({"body": "柳州市城中区人民政府", "year": 2020}) == "柳州市城中区人民政府 2020年"

@@ -1,0 +1,477 @@
+"""The Telegram bot end to end: the real Application against the fake Bot API server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, AsyncIterator
+
+import click
+import pytest
+from telegram import Update
+
+import bot.telegram as telegram_bot
+from bot.answer import Answer, Engine
+from bot.telegram import RateLimit, build_application, figure_question, run_bot, set_commands, webhook_options
+from config import Settings, load_settings
+from index.passages import refresh_index
+from ingest.run import ingest_paths
+from tests.conftest import SAMPLE
+from tests.fake_bot_api import BOT_USERNAME, FakeBotApi, bot_user, button_press, mention, message
+
+TOKEN = "123456789:AAF-fake_token_for_tests_0123456789"
+ADMIN, CITIZEN = 111, 222
+GROUP = -100500
+WAIT = 10.0  # seconds; every wait is bounded
+
+
+def second_report(folder: Path) -> Path:
+    """Another body's report: the sample with 城中区 replaced by 鱼峰区."""
+    text = SAMPLE.read_text("utf-8").replace("柳州市城中区", "柳州市鱼峰区").replace("城中区", "鱼峰区")
+    path = folder / "liuzhou-yufeng-2020.txt"
+    path.write_text(text, "utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def prepared(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Data dirs built once: the sample alone ("one"), and the sample plus a second body ("two")."""
+    root = tmp_path_factory.mktemp("prepared")
+    second = second_report(root)
+    for name, files in (("one", [SAMPLE]), ("two", [SAMPLE, second])):
+        ingest_paths(files, root / name, workers=1)
+        refresh_index(root / name, 1)
+    return {"one": root / "one", "two": root / "two", "second": second}
+
+
+def engine_with(prepared: dict[str, Path], data_dir: Path, which: str = "one") -> Engine:
+    shutil.copytree(prepared[which], data_dir)
+    return Engine(data_dir)
+
+
+@pytest.fixture
+def api(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The fake Bot API, running for this test only."""
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+    server = FakeBotApi(TOKEN).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def settings(api: FakeBotApi, data_dir: Path) -> Settings:
+    return load_settings(
+        data_dir,
+        environ={
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": api.base_url,
+            "TELEGRAM_API_FILE_URL": api.file_url,
+            "REPORTBOT_ADMINS": str(ADMIN),
+            "REPORTBOT_DATA": str(data_dir),
+        },
+    )
+
+
+@asynccontextmanager
+async def running(settings: Settings, engine: Engine, rate_limit: RateLimit | None = None) -> AsyncIterator[Any]:
+    """The Application polling the fake server, as run_polling would run it, stopped however the test ends."""
+    application = build_application(settings, engine, rate_limit)
+    await asyncio.wait_for(application.initialize(), WAIT)
+    try:
+        await asyncio.wait_for(set_commands(application), WAIT)  # run_polling's post_init
+        await asyncio.wait_for(application.start(), WAIT)
+        await asyncio.wait_for(application.updater.start_polling(poll_interval=0, timeout=1), WAIT)
+        yield application
+    finally:
+        if application.updater.running:
+            await asyncio.wait_for(application.updater.stop(), WAIT)
+        if application.running:
+            await asyncio.wait_for(application.stop(), WAIT)
+        await asyncio.wait_for(application.shutdown(), WAIT)
+
+
+async def say(api: FakeBotApi, user_id: int, text: str, **kwargs: Any) -> dict[str, Any]:
+    """Send a message as a user; return the params of the bot's next sendMessage to that chat."""
+    chat_id = kwargs.get("chat_id", user_id)
+    before = len(api.sent_to(chat_id))
+    api.push(message(user_id, text, **kwargs))
+    await api.wait_for("sendMessage", lambda p: p.get("chat_id") == chat_id, count=1, timeout=WAIT)
+    calls = await _sent(api, chat_id, before + 1)
+    return calls[before].params
+
+
+async def _sent(api: FakeBotApi, chat_id: int, count: int) -> list[Any]:
+    async def poll() -> list[Any]:
+        while len(sent := api.sent_to(chat_id)) < count:
+            await asyncio.sleep(0.02)
+        return sent
+
+    return await asyncio.wait_for(poll(), WAIT)
+
+
+def buttons(params: dict[str, Any]) -> list[dict[str, Any]]:
+    return [b for row in params["reply_markup"]["inline_keyboard"] for b in row]
+
+
+# ------------------------------------------------------------------ questions and commands
+
+
+async def test_private_question_gets_the_figure_with_its_source(api, settings, prepared, data_dir):
+    async with running(settings, engine_with(prepared, data_dir)):
+        sent = await say(api, CITIZEN, "城中区2020年行政处罚有多少")
+    assert "6487" in sent["text"] and "来源" in sent["text"]
+    assert "柳州市城中区人民政府" in sent["text"]
+    assert sent["parse_mode"] == "HTML"
+    assert "reply_markup" not in sent
+
+
+async def test_command_menu_is_published_with_admin_commands_only_for_admins(api, settings, prepared, data_dir):
+    async with running(settings, engine_with(prepared, data_dir)):
+        calls = api.calls_of("setMyCommands")
+    public = [c.params for c in calls if "scope" not in c.params]
+    admin = [c.params for c in calls if c.params.get("scope", {}).get("chat_id") == ADMIN]
+    assert [c["command"] for c in public[0]["commands"]] == ["start", "help", "ask", "reports", "figure"]
+    assert {"reingest", "stats"} <= {c["command"] for c in admin[0]["commands"]}
+
+
+async def test_start_help_reports_and_ask(api, settings, prepared, data_dir):
+    engine = engine_with(prepared, data_dir)
+    async with running(settings, engine):
+        started = await say(api, CITIZEN, "/start")
+        helped = await say(api, CITIZEN, "/help")
+        listed = await say(api, CITIZEN, "/reports")
+        asked = await say(api, CITIZEN, "/ask 城中区2020年行政处罚有多少")
+        usage = await say(api, CITIZEN, "/ask")
+        unknown = await say(api, CITIZEN, "/frobnicate")
+    assert "柳州市城中区人民政府（2020年）" in started["text"]
+    assert engine.example_questions()[0] in started["text"]
+    assert "/figure" in helped["text"] and "/reingest" not in helped["text"]
+    assert "柳州市城中区人民政府2020年政府信息公开工作年度报告" in listed["text"]
+    assert "6487" in asked["text"] and "来源" in asked["text"]
+    assert "用法" in usage["text"]
+    assert "/help" in unknown["text"]
+
+
+async def test_figure_for_one_year_and_for_every_year(api, settings, prepared, data_dir):
+    async with running(settings, engine_with(prepared, data_dir)):
+        one_year = await say(api, CITIZEN, "/figure 城中区 2020 行政处罚")
+        every_year = await say(api, CITIZEN, "/figure 城中区 行政处罚")
+        usage = await say(api, CITIZEN, "/figure 城中区")
+    assert "6487" in one_year["text"] and "来源" in one_year["text"]
+    assert "历年" in every_year["text"] and "2020年：6487件" in every_year["text"]
+    assert "用法" in usage["text"]
+
+
+@pytest.mark.parametrize(
+    ("args", "question"),
+    [
+        (["城中区", "2020", "行政处罚"], "城中区2020年行政处罚"),
+        (["城中区", "2020年", "行政", "处罚"], "城中区2020年行政处罚"),
+        (["城中区", "行政处罚"], "城中区历年行政处罚"),
+        (["城中区"], None),
+        (["城中区", "2020"], None),
+        ([], None),
+    ],
+)
+def test_figure_question(args, question):
+    assert figure_question(args) == question
+
+
+# ------------------------------------------------------------------ buttons
+
+
+async def test_clarify_button_answers_for_the_chosen_report(api, settings, prepared, data_dir):
+    async with running(settings, engine_with(prepared, data_dir, "two")):
+        clarify = await say(api, CITIZEN, "2020年行政处罚有多少")
+        choices = buttons(clarify)
+        assert [b["text"] for b in choices] == ["柳州市城中区人民政府 2020年", "柳州市鱼峰区人民政府 2020年"]
+        assert all(len(b["callback_data"].encode()) <= 64 for b in choices)
+        clarify_message = api.calls_of("sendMessage")[-1].result
+        api.push(button_press(CITIZEN, choices[1]["callback_data"], clarify_message))
+        answered = await _sent(api, CITIZEN, 2)
+        await api.wait_for("answerCallbackQuery", timeout=WAIT)
+    assert "鱼峰区" in answered[1].params["text"] and "6487" in answered[1].params["text"]
+    assert "城中区" not in answered[1].params["text"]
+
+
+async def test_passage_answer_has_a_next_button(api, settings, prepared, data_dir):
+    async with running(settings, engine_with(prepared, data_dir, "two")):
+        first = await say(api, CITIZEN, "政府信息公开查阅点在哪里")
+        [next_button] = buttons(first)
+        assert next_button["text"] == "下一条"
+        api.push(button_press(CITIZEN, next_button["callback_data"], api.sent_to(CITIZEN)[-1].result))
+        second = (await _sent(api, CITIZEN, 2))[1].params
+        await api.wait_for("answerCallbackQuery", timeout=WAIT)
+    assert "<b>" in first["text"] and "来源" in first["text"]
+    assert "来源" in second["text"] and second["text"] != first["text"]
+    assert {"鱼峰区" in first["text"], "鱼峰区" in second["text"]} == {True, False}  # one passage from each body
+
+
+async def test_an_expired_button_is_answered_politely(api, settings, prepared, data_dir):
+    async with running(settings, engine_with(prepared, data_dir)):
+        api.push(button_press(CITIZEN, "c:999:0", bot_message(CITIZEN)))
+        [call] = await api.wait_for("answerCallbackQuery", timeout=WAIT)
+    assert "过期" in call.params["text"]
+    assert api.sent_to(CITIZEN) == []
+
+
+def bot_message(chat_id: int) -> dict[str, Any]:
+    return {"message_id": 1, "date": 0, "chat": {"id": chat_id, "type": "private"}, "from": bot_user(), "text": "…"}
+
+
+# ------------------------------------------------------------------ groups
+
+
+async def test_in_a_group_only_messages_addressed_to_the_bot_are_answered(api, settings, prepared, data_dir):
+    question = "城中区2020年行政处罚有多少"
+    async with running(settings, engine_with(prepared, data_dir)) as application:
+        chatter = message(CITIZEN, question, chat_id=GROUP, chat_type="supergroup")
+        await asyncio.wait_for(application.process_update(Update.de_json({"update_id": 0, **chatter}, application.bot)), WAIT)
+        assert api.sent_to(GROUP) == []
+
+        text = f"@{BOT_USERNAME} {question}"
+        mentioned = await say(api, CITIZEN, text, chat_id=GROUP, chat_type="supergroup", entities=mention(text))
+        reply = bot_message(GROUP) | {"chat": {"id": GROUP, "type": "supergroup", "title": "测试群"}}
+        replied = await say(api, CITIZEN, question, chat_id=GROUP, chat_type="supergroup", reply_to=reply)
+        named = f"年报助手 {question}"  # a mention by name, for a bot without a username shown
+        by_name = await say(api, CITIZEN, named, chat_id=GROUP, chat_type="supergroup",
+                            entities=[{"type": "text_mention", "offset": 0, "length": 4, "user": bot_user()}])
+        command = await say(api, CITIZEN, f"/figure@{BOT_USERNAME} 城中区 2020 行政处罚", chat_id=GROUP, chat_type="supergroup")
+        other_bot = message(CITIZEN, f"@other_bot {question}", chat_id=GROUP, chat_type="supergroup",
+                            entities=mention(f"@other_bot {question}", "@other_bot"))
+        await asyncio.wait_for(application.process_update(Update.de_json({"update_id": 0, **other_bot}, application.bot)), WAIT)
+    for sent in (mentioned, replied, by_name, command):
+        assert "6487" in sent["text"]
+    assert "message_id" in mentioned["reply_parameters"]  # answers quote the question in a group
+    assert len(api.sent_to(GROUP)) == 4
+
+
+# ------------------------------------------------------------------ admins
+
+
+def document(file_id: str, name: str, size: int) -> dict[str, Any]:
+    return {"file_id": file_id, "file_unique_id": f"u-{file_id}", "file_name": name, "mime_type": "text/plain", "file_size": size}
+
+
+async def test_admin_upload_is_downloaded_ingested_and_answerable(api, settings, prepared, data_dir):
+    content = prepared["second"].read_bytes()
+    api.add_file("F1", "documents/file_1.txt", content)
+    engine = engine_with(prepared, data_dir)
+    async with running(settings, engine):
+        api.push(message(ADMIN, document=document("F1", "柳州市鱼峰区2020年报.txt", len(content))))
+        [summary] = await api.wait_for("sendMessage", lambda p: "ingested" in p.get("text", ""), timeout=WAIT)
+        answer = await say(api, ADMIN, "鱼峰区2020年行政处罚有多少")
+    order = [c.method for c in api.calls if c.method in ("getFile", "download")] + ["summary"]
+    assert order == ["getFile", "download", "summary"]
+    assert api.calls_of("getFile")[0].at < api.calls_of("download")[0].at < summary.at
+    assert "1 ingested, 0 replaced, 0 refused" in summary.params["text"]
+    assert "柳州市鱼峰区人民政府 2020" in summary.params["text"]
+    assert "reportbot-upload-" not in summary.params["text"]  # the temp folder is not shown
+    assert "鱼峰区" in answer["text"] and "6487" in answer["text"]
+
+
+async def test_questions_are_answered_while_an_upload_is_ingested(api, settings, prepared, data_dir, monkeypatch):
+    content = prepared["second"].read_bytes()
+    api.add_file("F2", "documents/file_2.txt", content)
+    gate = threading.Event()
+
+    def held_ingest(*args: Any, **kwargs: Any) -> Any:
+        gate.wait(WAIT)
+        return ingest_paths(*args, **kwargs)
+
+    monkeypatch.setattr(telegram_bot, "ingest_paths", held_ingest)
+    engine = engine_with(prepared, data_dir)
+    async with running(settings, engine):
+        api.push(message(ADMIN, document=document("F2", "yufeng.txt", len(content))))
+        await api.wait_for("sendChatAction", timeout=WAIT)  # the ingest has started and is held
+        during = await say(api, CITIZEN, "城中区2020年行政处罚有多少")
+        still_old = [r.body for r in engine.reports]
+        gate.set()
+        await api.wait_for("sendMessage", lambda p: "ingested" in p.get("text", ""), timeout=WAIT)
+    assert "6487" in during["text"]
+    assert still_old == ["柳州市城中区人民政府"]  # the new catalog is swapped in only after success
+    assert [r.body for r in engine.reports] == ["柳州市城中区人民政府", "柳州市鱼峰区人民政府"]
+
+
+async def test_non_admin_upload_is_refused_and_nothing_ingested(api, settings, prepared, data_dir, caplog):
+    api.add_file("F3", "documents/file_3.txt", prepared["second"].read_bytes())
+    engine = engine_with(prepared, data_dir)
+    with caplog.at_level(logging.WARNING, logger="bot.telegram"):
+        async with running(settings, engine):
+            api.push(message(CITIZEN, document=document("F3", "yufeng.txt", 1000)))
+            [refusal] = await api.wait_for("sendMessage", timeout=WAIT)
+    assert "管理员" in refusal.params["text"]
+    assert api.calls_of("getFile") == [] and api.calls_of("download") == []
+    assert len(Engine(data_dir).reports) == 1
+    assert any(str(CITIZEN) in r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING)
+
+
+async def test_oversized_upload_is_refused_before_download(api, settings, prepared, data_dir):
+    async with running(settings, engine_with(prepared, data_dir)):
+        api.push(message(ADMIN, document=document("F4", "huge.pdf", 21 * 1024 * 1024)))
+        [refusal] = await api.wait_for("sendMessage", timeout=WAIT)
+    assert "太大" in refusal.params["text"] and "20 MB" in refusal.params["text"]
+    assert api.calls_of("getFile") == []
+
+
+async def test_reingest_and_stats_for_admins_only(api, settings, prepared, data_dir, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    second_report(corpus)
+    settings = dataclasses.replace(settings, corpus_dir=corpus)
+    async with running(settings, engine_with(prepared, data_dir)):
+        refused = await say(api, CITIZEN, "/reingest")
+        refused_stats = await say(api, CITIZEN, "/stats")
+        await say(api, CITIZEN, "城中区2020年行政处罚有多少")
+        reingested = await say(api, ADMIN, "/reingest")
+        stats = await say(api, ADMIN, "/stats")
+    assert "管理员" in refused["text"] and "管理员" in refused_stats["text"]
+    assert "1 ingested" in reingested["text"] and "liuzhou-yufeng-2020.txt" in reingested["text"]
+    assert str(corpus) not in reingested["text"]
+    assert "持有报告：2 份" in stats["text"] and "已回答问题：1 个" in stats["text"] and "毫秒" in stats["text"]
+
+
+# ------------------------------------------------------------------ robustness
+
+
+async def test_429_then_500_still_delivers_the_answer(api, settings, prepared, data_dir):
+    api.fail_next("sendMessage", 429, retry_after=1)
+    api.fail_next("sendMessage", 500)
+    async with running(settings, engine_with(prepared, data_dir)):
+        api.push(message(CITIZEN, "城中区2020年行政处罚有多少"))
+        [delivered] = await _sent(api, CITIZEN, 1)
+    attempts = api.calls_of("sendMessage")
+    assert len(attempts) == 3  # 429, 500, then delivered
+    assert attempts[1].at - attempts[0].at >= 1.0  # retry_after was honoured
+    assert "6487" in delivered.params["text"]
+
+
+async def test_fifty_users_asking_at_once_all_get_answers(api, settings, prepared, data_dir):
+    users = range(5000, 5050)
+    async with running(settings, engine_with(prepared, data_dir)):
+        for user_id in users:
+            api.push(message(user_id, "城中区2020年行政处罚有多少"))
+        await api.wait_for("sendMessage", count=50, timeout=20)
+    for user_id in users:
+        [answer] = api.sent_to(user_id)
+        assert "6487" in answer.params["text"]
+
+
+async def test_a_user_asking_too_fast_is_asked_to_wait(api, settings, prepared, data_dir):
+    async with running(settings, engine_with(prepared, data_dir), RateLimit(count=2, seconds=60)):
+        for _ in range(2):
+            assert "6487" in (await say(api, CITIZEN, "城中区2020年行政处罚有多少"))["text"]
+        slowed = await say(api, CITIZEN, "城中区2020年行政处罚有多少")
+        other = await say(api, CITIZEN + 1, "城中区2020年行政处罚有多少")
+    assert "太快" in slowed["text"]
+    assert "6487" in other["text"]
+
+
+class BrokenEngine(Engine):
+    """An Engine whose answering fails, to reach the error handler."""
+
+    def answer(self, question: str, report_id: str | None = None) -> Answer:
+        raise RuntimeError("index file is corrupt")
+
+
+async def test_an_error_is_logged_and_the_user_told_without_a_traceback(api, settings, prepared, data_dir, caplog):
+    shutil.copytree(prepared["one"], data_dir)
+    with caplog.at_level(logging.ERROR, logger="bot.telegram"):
+        async with running(settings, BrokenEngine(data_dir)):
+            sent = await say(api, CITIZEN, "城中区2020年行政处罚有多少")
+    assert "出了点问题" in sent["text"]
+    assert "Traceback" not in sent["text"] and "corrupt" not in sent["text"]
+    [record] = [r for r in caplog.records if r.name == "bot.telegram" and r.levelno == logging.ERROR]
+    assert record.exc_info is not None and isinstance(record.exc_info[1], RuntimeError)
+
+
+async def test_the_token_never_reaches_the_log(api, settings, prepared, data_dir, caplog):
+    caplog.set_level(logging.DEBUG)
+    api.add_file("F5", "documents/file_5.txt", prepared["second"].read_bytes())
+    api.fail_next("sendMessage", 500)
+    async with running(settings, engine_with(prepared, data_dir)):
+        await say(api, CITIZEN, "城中区2020年行政处罚有多少")
+        api.push(message(ADMIN, document=document("F5", "yufeng.txt", 1000)))
+        await api.wait_for("sendMessage", lambda p: "ingested" in p.get("text", ""), timeout=WAIT)
+    assert caplog.records  # DEBUG logging was on
+    assert TOKEN not in caplog.text
+    assert all(TOKEN not in r.getMessage() for r in caplog.records)
+    assert TOKEN.split(":")[1] not in caplog.text
+
+
+# ------------------------------------------------------------------ starting
+
+
+def test_run_bot_without_a_token_says_so(settings):
+    with pytest.raises(click.ClickException, match="TELEGRAM_BOT_TOKEN is not set"):
+        run_bot(dataclasses.replace(settings, telegram_token=None))
+
+
+def test_run_bot_with_a_rejected_token_says_so_without_logging_it(settings, caplog):
+    caplog.set_level(logging.DEBUG)
+    wrong = "987654321:AAwrong_token_never_to_be_logged"
+    with pytest.raises(click.ClickException, match="rejected") as raised:
+        run_bot(dataclasses.replace(settings, telegram_token=wrong))
+    assert wrong not in raised.value.message
+    assert wrong not in caplog.text
+
+
+def test_webhook_options(settings):
+    hooked = dataclasses.replace(settings, telegram_webhook_url="https://bot.example.org/reportbot/hook", telegram_webhook_port=8443)
+    options = webhook_options(hooked)
+    assert options["url_path"] == "reportbot/hook" and options["port"] == 8443
+    assert options["webhook_url"] == "https://bot.example.org/reportbot/hook"
+    assert len(options["secret_token"]) >= 32  # a random secret when none is configured
+    given = webhook_options(dataclasses.replace(hooked, telegram_webhook_secret="s3cret-value"))
+    assert given["secret_token"] == "s3cret-value"
+
+
+def test_serve_answers_and_stops_cleanly_on_sigterm(api, prepared, data_dir):
+    """`reportbot serve` in its own process: polls the fake server, answers, exits 0 on SIGTERM."""
+    shutil.copytree(prepared["one"], data_dir)
+    environment = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": api.base_url,
+        "TELEGRAM_API_FILE_URL": api.file_url,
+        "NO_PROXY": "127.0.0.1,localhost",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-c", "from bot.cli import main; main()", "serve", "--data", str(data_dir)],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        api.push(message(CITIZEN, "城中区2020年行政处罚有多少"))
+        deadline = time.monotonic() + 20
+        while not api.sent_to(CITIZEN) and time.monotonic() < deadline and server.poll() is None:
+            time.sleep(0.05)
+        server.send_signal(signal.SIGTERM)
+        _, errors = server.communicate(timeout=WAIT)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.communicate()
+    assert "6487" in api.sent_to(CITIZEN)[0].params["text"], errors
+    assert server.returncode == 0, errors
+    assert TOKEN not in errors
+
+
+def test_passage_answer_for_a_passage_no_longer_held(prepared, data_dir):
+    engine = engine_with(prepared, data_dir)
+    assert engine.passage_answer("查阅点在哪里", "no-such-report", 1).kind == "none"
+    shown = engine.passage_answer("查阅点在哪里", engine.reports[0].id, 1)
+    assert shown.kind == "passage" and "来源" in shown.text
