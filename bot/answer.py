@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.understand import CellQuery, Understanding, body_aliases, understand
+from bot.understand import BodyNames, CellQuery, Understanding, body_aliases, understand
 from index.passages import PassageIndex, load_index
 from index.tokenize import add_words, places, tokenize
 from ingest.nationalformat import national_format
@@ -98,20 +98,25 @@ class Snapshot:
         self,
         conn: sqlite3.Connection | None,
         reports: list[ReportRef],
-        body_aliases: dict[int, set[str]],
+        body_names: BodyNames,
         index: PassageIndex | None,
     ):
         self.conn = conn
         self.reports = reports
-        self.body_aliases = body_aliases
+        self.body_names = body_names
         self.index = index
+        self.by_id = {r.id: r for r in reports}
+        self.by_body: dict[int, list[ReportRef]] = {}
+        for report in sorted(reports, key=lambda r: r.year):
+            self.by_body.setdefault(report.body_id, []).append(report)
+        self._holdings = _holdings(self.by_body)
 
     @classmethod
     def load(cls, data_dir: Path) -> "Snapshot":
         """Read the catalog from the database (read-only) and memory-map the index."""
         path = database_path(data_dir)
         if not path.exists():
-            return cls(None, [], {}, None)
+            return cls(None, [], BodyNames.build({}), None)
         open_db(data_dir).close()  # creates or migrates the schema
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         reports = [
@@ -127,7 +132,7 @@ class Snapshot:
         for body_id, name in conn.execute("SELECT body_id, name FROM body_names"):
             aliases.setdefault(body_id, set()).update(body_aliases(name, name))
         add_words(word for names in aliases.values() for word in names)
-        return cls(conn, reports, aliases, load_index(data_dir))
+        return cls(conn, reports, BodyNames.build(aliases), load_index(data_dir))
 
     # ------------------------------------------------------------ answering
 
@@ -145,12 +150,12 @@ class Snapshot:
         return result
 
     def _answer(self, question: str, report_id: str | None) -> Answer:
-        understood = understand(question, self.body_aliases, places(question))
+        understood = understand(question, self.body_names, places(question))
         if report_id is not None:
-            chosen = [r for r in self.reports if r.id == report_id]
-            if not chosen:
+            chosen = self.by_id.get(report_id)
+            if chosen is None:
                 return self._none(question, "这份报告已不在我的资料中。")
-            understood.bodies, understood.year = [chosen[0].body_id], chosen[0].year
+            understood.bodies, understood.year = [chosen.body_id], chosen.year
         if understood.unknown_places and not understood.bodies:
             return self._none(question, f"我没有关于“{'、'.join(understood.unknown_places)}”的报告。")
         reports = self._reports_for(understood)
@@ -163,7 +168,10 @@ class Snapshot:
     def _reports_for(self, understood: Understanding) -> list[ReportRef] | Answer:
         """The reports the question is about, or the answer that says why there are none."""
         question = understood.question
-        held = [r for r in self.reports if not understood.bodies or r.body_id in understood.bodies]
+        if understood.bodies:
+            held = [r for body in understood.bodies for r in self.by_body.get(body, [])]
+        else:
+            held = self.reports
         if understood.year is not None:
             in_year = [r for r in held if r.year == understood.year]
             if not in_year:
@@ -305,7 +313,7 @@ class Snapshot:
         """One given passage as the answer to a question."""
         started = time.perf_counter()
         question = question.strip()
-        understood = understand(question, self.body_aliases, places(question))
+        understood = understand(question, self.body_names, places(question))
         result = self._quote(question, report_id, ordinal, self._search_tokens(question, understood), [])
         result.latency_ms = round((time.perf_counter() - started) * 1000, 3)
         return result
@@ -317,7 +325,7 @@ class Snapshot:
 
     def _quote(self, question: str, report_id: str, ordinal: int, tokens: list[str], more: list[dict]) -> Answer:
         """A passage answer: the passage with its words marked, its report and section."""
-        report = next((r for r in self.reports if r.id == report_id), None)
+        report = self.by_id.get(report_id)
         found = self._passage(report_id, ordinal) if report is not None else None
         if report is None or found is None:
             return self._none(question, "这段内容已不在我的资料中，请重新提问。")
@@ -356,10 +364,7 @@ class Snapshot:
 
     def holdings(self) -> str:
         """The reports held, one phrase: 柳州市城中区人民政府（2020年）、…"""
-        years: dict[str, list[int]] = {}
-        for report in self.reports:
-            years.setdefault(report.body, []).append(report.year)
-        return "、".join(f"{body}（{'、'.join(map(str, ys))}年）" for body, ys in years.items()) or "（暂无）"
+        return self._holdings
 
     def example_questions(self) -> list[str]:
         """Questions built from the reports held, for /start and /help."""
@@ -373,6 +378,26 @@ class Snapshot:
             f"{name}申请被拒绝了多少件？",
             f"{name}的政府信息公开查阅点在哪里？",
         ]
+
+
+_LISTED_BODIES = 12  # more bodies than this are counted, not listed, in an answer
+
+
+def _holdings(by_body: dict[int, list[ReportRef]]) -> str:
+    if not by_body:
+        return "（暂无）"
+    listed = [
+        f"{reports[0].body}（{'、'.join(str(r.year) for r in reports)}年）"
+        for reports in sorted(by_body.values(), key=lambda rs: rs[0].body)
+    ]
+    if len(listed) <= _LISTED_BODIES:
+        return "、".join(listed)
+    years = [r.year for reports in by_body.values() for r in reports]
+    count = sum(len(reports) for reports in by_body.values())
+    return (
+        f"{len(by_body)}个单位的{count}份报告（{min(years)}–{max(years)}年），"
+        f"例如{'、'.join(listed[:3])}等；用 /reports 查看全部"
+    )
 
 
 def _common_group(block, cell: CellQuery) -> str:

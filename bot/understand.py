@@ -52,11 +52,53 @@ class Understanding:
     rest: str = ""  # the question without the body, year and cell words: what to search for
 
 
+class Phrases:
+    """Phrases to find in a text, the longest first (then the leftmost).
+
+    The text's substrings are looked up, not the phrases searched for, so the cost is the
+    question's length, whatever the number of phrases (thousands of body names).
+    """
+
+    def __init__(self, mapping: dict[str, tuple]):
+        self.mapping = {phrase: targets for phrase, targets in mapping.items() if phrase}
+        self.longest = max(map(len, self.mapping), default=0)
+
+    def find(self, text: str) -> tuple[str, tuple] | None:
+        for length in range(min(self.longest, len(text)), 0, -1):
+            for start in range(len(text) - length + 1):
+                targets = self.mapping.get(text[start : start + length])
+                if targets:
+                    return text[start : start + length], targets
+        return None
+
+
+@dataclass(frozen=True)
+class BodyNames:
+    """The bodies held, by every name people use for them, and the places those names contain."""
+
+    phrases: Phrases  # alias → body ids (an alias two bodies share names both)
+    place_parts: frozenset[str]  # every piece of a held name a place could be: 南京, 鼓楼区…
+
+    @classmethod
+    def build(cls, aliases: dict[int, set[str]]) -> "BodyNames":
+        by_alias: dict[str, list[int]] = {}
+        for body_id, names in aliases.items():
+            for name in names:
+                by_alias.setdefault(name, []).append(body_id)
+        parts = {
+            name[start : start + length]
+            for name in by_alias
+            for length in range(2, 7)
+            for start in range(len(name) - length + 1)
+        }
+        return cls(Phrases({a: tuple(sorted(ids)) for a, ids in by_alias.items()}), frozenset(parts))
+
+
 @dataclass(frozen=True)
 class Vocabulary:
-    rows: dict[str, tuple[Target, ...]]
-    weak_rows: dict[str, tuple[Target, ...]]
-    columns: dict[str, tuple[Target, ...]]
+    rows: Phrases
+    weak_rows: Phrases
+    columns: dict[int, Phrases]  # by table
     groups: dict[Target, tuple[Target, ...]]
     default_columns: dict[int, tuple[str, ...]]
     body_aliases: dict[str, tuple[str, ...]]
@@ -93,9 +135,16 @@ def vocabulary() -> Vocabulary:
             columns.setdefault(fold(phrase), set()).add(_target(name))
     words = aliases["words"]
     return Vocabulary(
-        rows={p: tuple(sorted(t, key=lambda x: (x.table, x.key))) for p, t in rows.items()},
-        weak_rows={fold(p): (_target(name),) for name, phrases in aliases["weak_rows"].items() for p in phrases},
-        columns={p: tuple(sorted(t, key=lambda x: (x.table, x.key))) for p, t in columns.items()},
+        rows=Phrases({p: tuple(sorted(t, key=lambda x: (x.table, x.key))) for p, t in rows.items()}),
+        weak_rows=Phrases(
+            {fold(p): (_target(name),) for name, phrases in aliases["weak_rows"].items() for p in phrases}
+        ),
+        columns={
+            table.number: Phrases(
+                {p: tuple(t for t in ts if t.table == table.number) for p, ts in columns.items()}
+            )
+            for table in fmt.tables
+        },
         groups={_target(k): tuple(_target(v) for v in vs) for k, vs in aliases["groups"].items()},
         default_columns={int(t): tuple(keys) for t, keys in aliases["default_columns"].items()},
         body_aliases={name: tuple(fold(a) for a in names) for name, names in aliases["bodies"].items()},
@@ -126,14 +175,6 @@ def body_aliases(name: str, short: str) -> set[str]:
     return {fold(n) for n in names if len(n) >= 2}
 
 
-def _take_longest(text: str, phrases: dict[str, tuple]) -> tuple[str, tuple] | None:
-    best = None
-    for phrase, targets in phrases.items():
-        if phrase and phrase in text and (best is None or len(phrase) > len(best[0])):
-            best = (phrase, targets)
-    return best
-
-
 def find_year(text: str, today: date | None = None) -> int | None:
     """A year the question names: 2020年, 二〇二〇年, 去年…; None if it names none."""
     text = _CHINESE_YEAR.sub(lambda m: "".join(_CHINESE_DIGITS[c] for c in m.group(1)) + "年", text)
@@ -146,8 +187,8 @@ def find_year(text: str, today: date | None = None) -> int | None:
     return None
 
 
-def understand(question: str, bodies: dict[int, set[str]], places: list[str] | None = None) -> Understanding:
-    """Read a question against the bodies held (id → aliases) and the format's vocabulary.
+def understand(question: str, bodies: BodyNames, places: list[str] | None = None) -> Understanding:
+    """Read a question against the bodies held and the format's vocabulary.
 
     `places` are place names a tagger found in the question; any that no body held
     accounts for is reported as unknown, so that no other body's figure is given for it.
@@ -156,32 +197,28 @@ def understand(question: str, bodies: dict[int, set[str]], places: list[str] | N
     text = fold(question)
     result = Understanding(question=question)
 
-    body_match = _take_longest(text, {alias: (bid,) for bid, aliases in bodies.items() for alias in aliases})
+    body_match = bodies.phrases.find(text)
     if body_match:
-        phrase = body_match[0]
-        result.bodies = sorted(bid for bid, aliases in bodies.items() if phrase in aliases)
+        phrase, ids = body_match
+        result.bodies = list(ids)
         result.body_words = phrase
         text = text.replace(phrase, " ")
-    known = {alias for aliases in bodies.values() for alias in aliases}
-    all_names = "|".join(known)
-    result.unknown_places = [p for p in (places or []) if fold(p) not in all_names]
+    result.unknown_places = [p for p in (places or []) if fold(p) not in bodies.place_parts]
 
     result.year = find_year(text)
     text = _YEAR.sub(" ", text)
     result.series = any(word in text for word in vocab.series)
 
-    row_match = _take_longest(text, vocab.rows) or _take_longest(text, vocab.weak_rows)
+    row_match = vocab.rows.find(text) or vocab.weak_rows.find(text)
     if row_match:
         phrase, targets = row_match
         text = text.replace(phrase, " ")
         target = targets[0]
         rows = vocab.groups.get(target, (target,))
-        column_match = _take_longest(
-            text, {p: ts for p, ts in vocab.columns.items() if any(t.table == target.table for t in ts)}
-        )
+        column_match = vocab.columns[target.table].find(text)
         column = None
         if column_match:
-            column = next(t.key for t in column_match[1] if t.table == target.table)
+            column = column_match[1][0].key
             text = text.replace(column_match[0], " ")
         result.cell = CellQuery(target.table, tuple(r.key for r in rows), column, phrase)
         asks_number = any(word in question for word in vocab.quantity)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -143,11 +143,13 @@ class BM25Index:
         passages, inverse = np.unique(docs[keep], return_inverse=True)
         return passages, np.bincount(inverse, weights=weights[keep])
 
-    def top(self, tokens: Sequence[str], k: int = 10, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
-        """The k best passages with a positive score, best first; `allowed` is a boolean mask."""
+    def top(
+        self, tokens: Sequence[str], k: int = 10, allowed: Callable[[np.ndarray], np.ndarray] | None = None
+    ) -> list[tuple[int, float]]:
+        """The k best passages with a positive score, best first; `allowed` filters passage numbers."""
         passages, scores = self.scores(tokens)
         if allowed is not None and len(passages):
-            keep = allowed[passages]
+            keep = allowed(passages)
             passages, scores = passages[keep], scores[keep]
         positive = scores > 0
         passages, scores = passages[positive], scores[positive]

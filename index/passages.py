@@ -42,13 +42,22 @@ class PassageIndex:
     report_keys: dict[str, str] = field(default_factory=dict)  # what each report was indexed as
     segment_names: list[str] = field(default_factory=list)
     saved_in: Path | None = None  # the version folder it was loaded from
+    _positions: dict[str, int] | None = field(default=None, repr=False)
+
+    def positions(self) -> dict[str, int]:
+        """Report id → its number in report_ids."""
+        if self._positions is None:
+            self._positions = {rid: i for i, rid in enumerate(self.report_ids)}
+        return self._positions
 
     def search(self, tokens: list[str], k: int = 10, reports: set[str] | None = None) -> list[Hit]:
         """The k best passages for the tokens, only from `reports` when given."""
         allowed = None
         if reports is not None:
-            wanted = np.fromiter((r in reports for r in self.report_ids), dtype=bool, count=len(self.report_ids))
-            allowed = wanted[self.passage_report]
+            positions = np.fromiter(
+                (p for r in reports if (p := self.positions().get(r)) is not None), dtype=np.int32
+            )
+            allowed = lambda passages: np.isin(self.passage_report[passages], positions)  # noqa: E731
         return [
             Hit(self.report_ids[int(self.passage_report[p])], int(self.passage_ordinal[p]), score)
             for p, score in self.bm25.top(tokens, k, allowed)
@@ -154,6 +163,7 @@ def update_index(db: sqlite_utils.Database, data_dir: Path, workers: int = 0) ->
     index.passage_report = np.concatenate([index.passage_report, [position[r] for r in owners]]).astype(np.int32)
     index.passage_ordinal = np.concatenate([index.passage_ordinal, ordinals]).astype(np.int32)
     index.report_keys = held
+    index._positions = None
     index.segment_names.append(_segment_name())
     _save(index, data_dir, new_segments=[segment])
     return index
