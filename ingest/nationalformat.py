@@ -168,6 +168,13 @@ class NationalFormat:
         return CellSpec(self.table(table), blk, blk.row(row), blk.column(column))
 
 
+@cache
+def cell_labels(version: str, table: int, block: str, row: str, column: str) -> tuple[str, str]:
+    """A cell's row path and column label in the format's own words (looked up once)."""
+    spec = national_format().cell(version, table, block, row, column)
+    return spec.row_path, spec.column.label
+
+
 def _row(data: dict) -> Row:
     return Row(
         key=data["key"],

@@ -11,7 +11,7 @@ import sqlite_utils
 
 from ingest.bodies import same_body, short_name
 from ingest.model import Figure, ParsedReport, ReportWarning
-from ingest.nationalformat import national_format
+from ingest.nationalformat import cell_labels
 
 DB_NAME = "reportbot.db"
 
@@ -105,6 +105,10 @@ def open_db(data_dir: Path) -> sqlite_utils.Database:
     """Open (creating if needed) the database in the data dir, migrated to the latest schema."""
     data_dir.mkdir(parents=True, exist_ok=True)
     db = sqlite_utils.Database(database_path(data_dir))
+    # WAL: the bot keeps reading while an ingest writes, and a killed writer leaves the last
+    # committed state. synchronous=NORMAL is still atomic; it only skips an fsync a commit.
+    db.enable_wal()
+    db.execute("PRAGMA synchronous = NORMAL")
     db.execute("PRAGMA foreign_keys = ON")
     migrate(db)
     return db
@@ -170,27 +174,21 @@ def save_report(db: sqlite_utils.Database, report: ParsedReport) -> StoredReport
             {"report_id": report_id, "ordinal": i, "section": p.section, "heading": p.heading, "text": p.text}
             for i, p in enumerate(report.passages)
         )
-        db["figures"].insert_all(_figure_rows(report_id, report.format, report.figures), batch_size=500)
+        # Plain executemany: a report has hundreds of figures, and sqlite-utils' per-value
+        # checks cost more than the insert itself.
+        db.conn.executemany(_INSERT_FIGURE, _figure_rows(report_id, report.format, report.figures))
         db["warnings"].insert_all(_warning_rows(report_id, report.warnings))
     return StoredReport(report_id, body, report.year, replaced)
 
 
-def _figure_rows(report_id: str, version: str, figures: Iterable[Figure]) -> Iterator[dict]:
-    fmt = national_format()
+_FIGURE_COLUMNS = ("report_id", "table_no", "block", "row_key", "column_key", "row_path", "column_label", "value", "unit", "raw")
+_INSERT_FIGURE = f"INSERT INTO figures ({', '.join(_FIGURE_COLUMNS)}) VALUES ({', '.join('?' * len(_FIGURE_COLUMNS))})"
+
+
+def _figure_rows(report_id: str, version: str, figures: Iterable[Figure]) -> Iterator[tuple]:
     for f in figures:
-        cell = fmt.cell(version, f.table, f.block, f.row, f.column)
-        yield {
-            "report_id": report_id,
-            "table_no": f.table,
-            "block": f.block,
-            "row_key": f.row,
-            "column_key": f.column,
-            "row_path": cell.row_path,
-            "column_label": cell.column.label,
-            "value": f.value,
-            "unit": f.unit,
-            "raw": f.raw,
-        }
+        row_path, column_label = cell_labels(version, f.table, f.block, f.row, f.column)
+        yield (report_id, f.table, f.block, f.row, f.column, row_path, column_label, f.value, f.unit, f.raw)
 
 
 def _warning_rows(report_id: str, warnings: list[ReportWarning]) -> Iterator[dict]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import cache
 
 from ingest.document import Table
 from ingest.model import Figure, ReportWarning
@@ -30,7 +31,7 @@ class _Segment:
     values: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(frozen=True)
 class _RowMatch:
     table: int
     block: Block
@@ -57,15 +58,15 @@ def extract_figures(
                 if block is not None:
                     table2_block = block
                     continue
+                if not segment.values:
+                    continue  # a group label or a header cell: it names no figures
                 match = _match_row(fmt, segment.label, version, table2_block)
                 if match is None:
-                    if segment.values and any(clean(v) for v in segment.values):
+                    if any(clean(v) for v in segment.values):
                         warnings.append(_unrecognised(segment))
                     continue
                 if match.table == 3:
                     table2_block = None
-                if not segment.values:
-                    continue  # a group label, or a header cell that happens to match
                 key = (match.table, match.row.key)
                 if key in seen:
                     warnings.append(
@@ -104,20 +105,42 @@ def _segments(cells: list[str | None]) -> list[_Segment]:
     return segments
 
 
+@cache
+def _block_labels(version: str) -> dict[str, Block]:
+    return {normalize_label(block.label): block for block in national_format().table(2).blocks_in(version)}
+
+
 def _table2_block(fmt: NationalFormat, label: str, version: str) -> Block | None:
-    text = normalize_label(label)
-    for block in fmt.table(2).blocks_in(version):
-        if normalize_label(block.label) == text:
-            return block
-    return None
+    return _block_labels(version).get(normalize_label(label))
 
 
-def _similar(printed: str, label: str) -> bool:
-    if printed == label:
-        return True
-    if min(len(printed), len(label)) < _FUZZY_MIN_LENGTH:
-        return False
-    return SequenceMatcher(None, printed, label).ratio() >= _FUZZY_RATIO
+@dataclass(frozen=True)
+class _Labels:
+    """The row labels a table offers, ready to match: by words, by numbered label, for fuzzy matching."""
+
+    by_words: dict[str, _RowMatch]
+    by_number: dict[str, _RowMatch]
+    fuzzy: tuple[tuple[str, _RowMatch], ...]
+
+
+@cache
+def _labels(version: str, table: int, block_key: str) -> _Labels:
+    block = national_format().table(table).block(block_key, version)
+    by_words: dict[str, _RowMatch] = {}
+    by_number: dict[str, _RowMatch] = {}
+    fuzzy: list[tuple[str, _RowMatch]] = []
+    for row in block.rows_in(version):
+        for name in (row.label, *row.also):
+            match = _RowMatch(table, block, row)
+            words = normalize_label(name)
+            if len(words) < _FUZZY_MIN_LENGTH and numbered_label(name) != words:
+                # A short numbered label (（七）总计, 3.其他) must keep its number: 总计 and
+                # 其他 alone are column headers.
+                by_number.setdefault(numbered_label(name), match)
+            else:
+                by_words.setdefault(words, match)
+                fuzzy.append((words, match))
+    return _Labels(by_words, by_number, tuple(fuzzy))
 
 
 def _match_row(
@@ -126,25 +149,21 @@ def _match_row(
     printed = normalize_label(label)
     if not printed:
         return None
-    candidates: list[tuple[int, Block]] = [(3, b) for b in fmt.table(3).blocks_in(version)]
+    candidates = [_labels(version, 3, b.key) for b in fmt.table(3).blocks_in(version)]
     if table2_block is not None:
-        candidates.insert(0, (2, table2_block))
-    for exact in (True, False):
-        for table_number, block in candidates:
-            for row in block.rows_in(version):
-                for name in (row.label, *row.also):
-                    if _names(label, printed, name, exact):
-                        return _RowMatch(table_number, block, row)
+        candidates.insert(0, _labels(version, 2, table2_block.key))
+    numbered = numbered_label(label)
+    for labels in candidates:
+        match = labels.by_words.get(printed) or labels.by_number.get(numbered)
+        if match:
+            return match
+    if len(printed) < _FUZZY_MIN_LENGTH:
+        return None
+    for labels in candidates:
+        for words, match in labels.fuzzy:
+            if len(words) >= _FUZZY_MIN_LENGTH and SequenceMatcher(None, printed, words).ratio() >= _FUZZY_RATIO:
+                return match
     return None
-
-
-def _names(label: str, printed: str, name: str, exact: bool) -> bool:
-    wanted = normalize_label(name)
-    if len(wanted) < _FUZZY_MIN_LENGTH and numbered_label(name) != wanted:
-        # A short numbered label (（七）总计, 3.其他) must keep its number: 总计 and 其他 alone
-        # are column headers.
-        return numbered_label(label) == numbered_label(name)
-    return printed == wanted if exact else _similar(printed, wanted)
 
 
 def _fit(values: list[str], width: int) -> list[str] | None:

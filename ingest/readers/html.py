@@ -1,52 +1,61 @@
-"""HTML pages: the article's paragraphs and tables, without the site around it."""
+"""HTML pages: the article's paragraphs and tables, without the site around it.
+
+Parsed with lxml directly: a report page is parsed in a couple of milliseconds, several
+times faster than through BeautifulSoup, which matters at thousands of reports.
+"""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from bs4 import BeautifulSoup, Tag
+import lxml.html
+from lxml import etree
 
 from ingest.document import Block, Document, Paragraph, Table
 
-_BLOCK_TAGS = [
+_BLOCK_TAGS = (
     "p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6",
     "li", "ul", "ol", "br", "tr", "blockquote", "center", "dd", "dt", "header", "footer",
-]
+)
 # Site chrome: navigation, breadcrumbs, share buttons, footers. Removed unless it holds
 # the report itself (some sites wrap everything in a div called "header-content").
 _CHROME = re.compile(r"nav|menu|footer|foot|breadcrumb|crumb|share|banner|copyright|sidebar|toolbar", re.I)
-_CHROME_TAGS = ["script", "style", "noscript", "nav", "footer", "header", "iframe", "form", "select", "button"]
-_TABLE_MARK = "\u0000TABLE{}\u0000"
-_TABLE_LINE = re.compile("^\u0000TABLE(\\d+)\u0000$")
+_CHROME_TAGS = ("script", "style", "noscript", "nav", "footer", "header", "iframe", "form", "select", "button")
+_TABLE_MARK = "\ue000TABLE{}\ue000"
+_TABLE_LINE = re.compile("^\ue000TABLE(\\d+)\ue000$")
 _SPACES = re.compile(r"[ \t\r\f\v\xa0\u2000-\u200b\u3000]+")
+# lxml refuses a str that declares its own encoding; the text is already decoded.
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 def read(path: Path, text: str) -> Document:
     """Parse the page; blank cells (&nbsp;) stay blank and merged cells keep their columns."""
-    soup = BeautifulSoup(text, "lxml")
+    root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", text))
     hints = {}
-    if soup.title and soup.title.string:
-        hints["title"] = soup.title.string.strip()
-    for tag in soup.find_all(_CHROME_TAGS):
-        if not _holds_report(tag):
-            tag.decompose()
-    for tag in soup.find_all(_is_chrome):
-        if not tag.decomposed and not _holds_report(tag):
-            tag.decompose()
+    title = root.find(".//title")
+    if title is not None and title.text_content().strip():
+        hints["title"] = title.text_content().strip()
+    for element in list(root.iter(*_CHROME_TAGS)) + [e for e in root.iter() if _is_chrome(e)]:
+        if element.getparent() is not None and _in_tree(element, root) and not _holds_report(element):
+            element.drop_tree()
 
     tables: list[Table] = []
-    for element in soup.find_all("table"):
-        if element.find_parent("table") is not None:
+    for element in list(root.iter("table")):
+        if any(parent.tag == "table" for parent in element.iterancestors()):
             continue
         tables.append(Table(rows=grid(element)))
-        element.replace_with(soup.new_string("\n" + _TABLE_MARK.format(len(tables) - 1) + "\n"))
-    for tag in soup.find_all(_BLOCK_TAGS):
-        tag.insert_before("\n")
-        tag.insert_after("\n")
+        mark = lxml.html.Element("p")
+        mark.text = _TABLE_MARK.format(len(tables) - 1)
+        mark.tail = element.tail
+        element.getparent().replace(element, mark)
+    for element in root.iter(*_BLOCK_TAGS):
+        element.text = "\n" + (element.text or "")
+        element.tail = "\n" + (element.tail or "")
 
+    body = root.find("body")
     blocks: list[Block] = []
-    for line in (soup.body or soup).get_text().split("\n"):
+    for line in (body if body is not None else root).text_content().split("\n"):
         line = _SPACES.sub(" ", line).strip()
         if not line:
             continue
@@ -55,18 +64,21 @@ def read(path: Path, text: str) -> Document:
     return Document(blocks=blocks, kind="html", hints=hints)
 
 
-def grid(table: Tag) -> list[list[str | None]]:
+def grid(table: etree._Element) -> list[list[str | None]]:
     """The table as a grid: a merged cell's text in its first position, None in the rest."""
     rows: list[list[str | None]] = []
     pending: dict[tuple[int, int], bool] = {}  # positions covered by a rowspan from above
-    for r, tr in enumerate(table.find_all("tr")):
+    own_rows = [tr for tr in table.iter("tr") if _owner(tr) is table]
+    for r, tr in enumerate(own_rows):
         row: list[str | None] = []
         c = 0
-        for cell in tr.find_all(["td", "th"], recursive=False):
+        for cell in tr:
+            if cell.tag not in ("td", "th"):
+                continue
             while pending.pop((r, c), False):
                 row.append(None)
                 c += 1
-            text = _SPACES.sub("", cell.get_text()).strip()
+            text = _SPACES.sub("", cell.text_content()).strip()
             rowspan, colspan = _span(cell, "rowspan"), _span(cell, "colspan")
             row.append(text)
             row.extend([None] * (colspan - 1))
@@ -83,17 +95,28 @@ def grid(table: Tag) -> list[list[str | None]]:
     return rows
 
 
-def _span(cell: Tag, name: str) -> int:
+def _owner(tr: etree._Element) -> etree._Element | None:
+    return next((a for a in tr.iterancestors() if a.tag == "table"), None)
+
+
+def _span(cell: etree._Element, name: str) -> int:
     try:
         return max(1, min(int(str(cell.get(name, 1)).strip() or 1), 100))
     except ValueError:
         return 1
 
 
-def _is_chrome(tag: Tag) -> bool:
-    names = " ".join([tag.get("id") or "", *(tag.get("class") or [])])
+def _is_chrome(element: etree._Element) -> bool:
+    if not isinstance(element.tag, str):
+        return False  # comments and processing instructions
+    names = f"{element.get('id') or ''} {element.get('class') or ''}"
     return bool(names.strip()) and _CHROME.search(names) is not None
 
 
-def _holds_report(tag: Tag) -> bool:
-    return tag.find("table") is not None or "总体情况" in tag.get_text()
+def _in_tree(element: etree._Element, root: etree._Element) -> bool:
+    """Still attached: a parent already removed takes its children with it."""
+    return any(ancestor is root for ancestor in element.iterancestors())
+
+
+def _holds_report(element: etree._Element) -> bool:
+    return element.find(".//table") is not None or "总体情况" in element.text_content()
