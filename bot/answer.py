@@ -14,7 +14,6 @@ from index.tokenize import add_words, places, tokenize
 from ingest.nationalformat import national_format
 from ingest.store import database_path, open_db
 
-CHINESE_NUMBERS = "〇一二三四五六七八九"
 MARK_OPEN, MARK_CLOSE = "【", "】"  # matched words in a passage; Telegram turns them bold
 _APPLICANT_COLUMNS = ("natural_persons", "businesses", "research", "public_interest", "legal_services", "other_orgs")
 _MAX_CANDIDATES = 8

@@ -43,7 +43,6 @@ class CellQuery:
 class Understanding:
     question: str
     bodies: list[int] = field(default_factory=list)
-    body_words: str = ""
     unknown_places: list[str] = field(default_factory=list)
     year: int | None = None
     series: bool = False
@@ -201,7 +200,6 @@ def understand(question: str, bodies: BodyNames, places: list[str] | None = None
     if body_match:
         phrase, ids = body_match
         result.bodies = list(ids)
-        result.body_words = phrase
         text = text.replace(phrase, " ")
     result.unknown_places = [p for p in (places or []) if fold(p) not in bodies.place_parts]
 

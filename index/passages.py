@@ -21,7 +21,7 @@ from index.tokenize import add_words, tokenize
 from ingest.run import process_context
 
 INDEX_FOLDER = "index"
-_PARALLEL_FROM = 20_000  # passages; below this, starting processes costs more than it saves
+_PARALLEL_FROM = 5_000  # passages; below this, starting processes costs more than it saves
 _REBUILD_SHARE = 0.25  # rebuild whole when a change touches more than this share of passages
 _MAX_SEGMENTS = 16
 

@@ -24,7 +24,3 @@ class UnsupportedFile(RefusedFile):
 
 class NotAReport(RefusedFile):
     """Readable, but not a 政府信息公开工作年度报告."""
-
-
-class NoData(ReportbotError):
-    """The data dir holds no reports yet."""

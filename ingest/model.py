@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 Number = int | float
@@ -55,6 +55,3 @@ class ParsedReport:
                 if block is None or fig.block == block:
                     return fig
         return None
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)

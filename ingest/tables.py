@@ -15,6 +15,7 @@ from functools import cache
 from ingest.document import Table
 from ingest.model import Figure, ReportWarning
 from ingest.nationalformat import Block, NationalFormat, Row, national_format, normalize_label, numbered_label
+from ingest.nationalformat import Table as FormatTable
 from ingest.values import clean, is_value, parse_value
 
 # Printed labels are misprinted now and then (2.其他法律行政止公开); a close match still
@@ -48,9 +49,10 @@ def extract_figures(
     seen: set[tuple[int, str]] = set()
     table2_block: Block | None = None
 
-    table4_section = fmt.table(4).section
+    # A table published as one row of numbers (Table 4) has no row labels to find.
+    single_row = [t for t in fmt.tables if t.single_row]
     for section, table in tables:
-        if section == table4_section:
+        if any(section == t.section for t in single_row):
             continue
         for grid_row in table.rows:
             for segment in _segments(grid_row):
@@ -84,10 +86,8 @@ def extract_figures(
                 seen.add(key)
                 figures.extend(row_figures)
 
-    table4, problem = _table4_figures(fmt, tables, version)
-    figures.extend(table4)
-    if problem:
-        warnings.append(problem)
+    for table in single_row:
+        figures.extend(_single_row_figures(table, tables, version))
     warnings.extend(_missing_rows(fmt, figures, version))
     return figures, warnings
 
@@ -208,10 +208,8 @@ def _row_figures(match: _RowMatch, values: list[str], version: str) -> tuple[lis
     return figures, None
 
 
-def _table4_figures(
-    fmt: NationalFormat, tables: list[tuple[int | None, Table]], version: str
-) -> tuple[list[Figure], ReportWarning | None]:
-    table = fmt.table(4)
+def _single_row_figures(table: FormatTable, tables: list[tuple[int | None, Table]], version: str) -> list[Figure]:
+    """A table published as one run of numbers, read in the format's row and column order."""
     block = table.blocks_in(version)[0]
     cells_wanted = len(block.rows) * len(block.columns)
     for section, candidate in tables:
@@ -226,9 +224,9 @@ def _table4_figures(
             positions = [(row, column) for row in block.rows for column in block.columns]
             for (row, column), raw in zip(positions, run):
                 value, unit = parse_value(raw, column.unit)
-                figures.append(Figure(4, block.key, row.key, column.key, value, unit, clean(raw)))
-            return figures, None
-    return [], None
+                figures.append(Figure(table.number, block.key, row.key, column.key, value, unit, clean(raw)))
+            return figures
+    return []
 
 
 def _mentions(table: Table, word: str) -> bool:

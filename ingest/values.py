@@ -7,7 +7,6 @@ import unicodedata
 
 from ingest.model import Number
 
-UNITS = ("万元", "元", "件", "项", "个", "条", "次", "家")
 _VALUE = re.compile(
     r"^(?P<sign>增加|减少|增|减|\+|-|−)?(?P<number>\d[\d,]*(?:\.\d+)?)(?:余)?(?P<unit>万元|元|件|项|个|条|次|家)?$"
 )
