@@ -30,5 +30,10 @@ test: install
 eval: install
 	$(BIN)/python -m bench.evaluate
 
+# Ingest, index, memory, cold start, re-ingest and answer latency at 100, 1,000 and 10,000
+# synthetic reports, beside rank-bm25: a table, and bench/results/bench.json.
+bench: install
+	$(BIN)/python -m bench.run_bench
+
 clean:
 	rm -rf $(VENV) data .pytest_cache
