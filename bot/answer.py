@@ -10,8 +10,8 @@ from typing import Any
 
 from bot.understand import BodyNames, CellQuery, Understanding, body_aliases, understand
 from index.passages import PassageIndex, load_index
-from index.tokenize import add_words, places, tokenize
-from ingest.nationalformat import national_format
+from index.tokenize import add_words, places, tokenize, word_edges
+from ingest.nationalformat import fold, national_format
 from ingest.store import database_path, open_db
 
 MARK_OPEN, MARK_CLOSE = "【", "】"  # matched words in a passage; Telegram turns them bold
@@ -149,7 +149,7 @@ class Snapshot:
         return result
 
     def _answer(self, question: str, report_id: str | None) -> Answer:
-        understood = understand(question, self.body_names, places(question))
+        understood = understand(question, self.body_names, places(question), word_edges(fold(question)))
         if report_id is not None:
             chosen = self.by_id.get(report_id)
             if chosen is None:
@@ -312,7 +312,7 @@ class Snapshot:
         """One given passage as the answer to a question."""
         started = time.perf_counter()
         question = question.strip()
-        understood = understand(question, self.body_names, places(question))
+        understood = understand(question, self.body_names, places(question), word_edges(fold(question)))
         result = self._quote(question, report_id, ordinal, self._search_tokens(question, understood), [])
         result.latency_ms = round((time.perf_counter() - started) * 1000, 3)
         return result

@@ -62,9 +62,12 @@ class Phrases:
         self.mapping = {phrase: targets for phrase, targets in mapping.items() if phrase}
         self.longest = max(map(len, self.mapping), default=0)
 
-    def find(self, text: str) -> tuple[str, tuple] | None:
+    def find(self, text: str, edges: set[int] | None = None) -> tuple[str, tuple] | None:
+        """The longest phrase in the text; with `edges`, only one that starts and ends on them."""
         for length in range(min(self.longest, len(text)), 0, -1):
             for start in range(len(text) - length + 1):
+                if edges is not None and (start not in edges or start + length not in edges):
+                    continue
                 targets = self.mapping.get(text[start : start + length])
                 if targets:
                     return text[start : start + length], targets
@@ -186,17 +189,21 @@ def find_year(text: str, today: date | None = None) -> int | None:
     return None
 
 
-def understand(question: str, bodies: BodyNames, places: list[str] | None = None) -> Understanding:
+def understand(
+    question: str, bodies: BodyNames, places: list[str] | None = None, edges: set[int] | None = None
+) -> Understanding:
     """Read a question against the bodies held and the format's vocabulary.
 
     `places` are place names a tagger found in the question; any that no body held
     accounts for is reported as unknown, so that no other body's figure is given for it.
+    `edges` are the word boundaries of the folded question: a body's name must stand there
+    as whole words (市南 is not in 贵阳市南明区).
     """
     vocab = vocabulary()
     text = fold(question)
     result = Understanding(question=question)
 
-    body_match = bodies.phrases.find(text)
+    body_match = bodies.phrases.find(text, edges)
     if body_match:
         phrase, ids = body_match
         result.bodies = list(ids)
@@ -207,7 +214,9 @@ def understand(question: str, bodies: BodyNames, places: list[str] | None = None
     text = _YEAR.sub(" ", text)
     result.series = any(word in text for word in vocab.series)
 
-    row_match = vocab.rows.find(text) or vocab.weak_rows.find(text)
+    row_match = vocab.rows.find(text)
+    weak = row_match is None
+    row_match = row_match or vocab.weak_rows.find(text)
     if row_match:
         phrase, targets = row_match
         text = text.replace(phrase, " ")
@@ -221,6 +230,7 @@ def understand(question: str, bodies: BodyNames, places: list[str] | None = None
         result.cell = CellQuery(target.table, tuple(r.key for r in rows), column, phrase)
         asks_number = any(word in question for word in vocab.quantity)
         asks_prose = any(word in question for word in vocab.prose)
-        result.wants_figure = asks_number or not asks_prose
+        # A word that only weakly names a row (申请) asks for a figure only with 多少 or the like.
+        result.wants_figure = asks_number or (not asks_prose and not weak)
     result.rest = text
     return result

@@ -56,6 +56,14 @@ def tokenize(text: str) -> list[str]:
     ]
 
 
+def word_edges(text: str) -> set[int]:
+    """Offsets where jieba's words begin and end: names must match whole words."""
+    edges = {0}
+    for _, start, end in _tokenizer().tokenize(text):
+        edges.update((start, end))
+    return edges
+
+
 @cache
 def _place_tagger():
     import jieba.posseg
@@ -67,7 +75,15 @@ def _place_tagger():
 _PLACE_BEFORE_GOVERNMENT = re.compile(r"([\u4e00-\u9fff]{2,3}?(?:省|市|县|区))(?:人民)?政府")
 
 
+_PLACE_SUFFIX = tuple("省市区县州旗盟镇乡")
+
+
 def places(text: str) -> list[str]:
-    """Place names in a text, to notice places no report covers: jieba's tag ns, and X市政府."""
-    found = [pair.word for pair in _place_tagger().cut(text) if pair.flag == "ns" and len(pair.word) >= 2]
+    """Place names in a text, to notice places no report covers: jieba's tag ns (when the word
+    ends like a place: it tags 深度 and 广度 ns too), and X市 or X区 before 政府."""
+    found = [
+        pair.word
+        for pair in _place_tagger().cut(text)
+        if pair.flag == "ns" and len(pair.word) >= 2 and pair.word.endswith(_PLACE_SUFFIX)
+    ]
     return found + [m for m in _PLACE_BEFORE_GOVERNMENT.findall(text) if m not in found]

@@ -1,0 +1,70 @@
+"""Reading questions: bodies as whole words, years, cells, and whether a figure is asked for."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.understand import BodyNames, body_aliases, find_year, understand
+from index.tokenize import add_words, places, word_edges
+from ingest.nationalformat import fold
+
+BODIES = {
+    1: body_aliases("青岛市市南区人民政府", "市南区"),
+    2: body_aliases("淮安市洪泽区人民政府", "洪泽区"),
+    3: body_aliases("柳州市城中区人民政府", "城中区"),
+    4: body_aliases("西宁市城中区人民政府", "城中区"),
+}
+
+
+def read(question: str):
+    add_words(name for names in BODIES.values() for name in names)
+    return understand(question, BodyNames.build(BODIES), places(question), word_edges(fold(question)))
+
+
+def test_a_name_inside_another_place_is_not_that_body():
+    """市南 (青岛市市南区) stands inside 贵阳市南明区: that is not a question about 市南区."""
+    understood = read("贵阳市南明区2023年罚款多少")
+    assert understood.bodies == []
+    assert "南明区" in understood.unknown_places
+
+
+@pytest.mark.parametrize(
+    "question, bodies",
+    [
+        ("市南区2023年罚款多少", [1]),
+        ("洪泽2024年收到多少申请", [2]),
+        ("淮安市洪泽区去年罚款多少", [2]),
+        ("城中区2020年行政处罚", [3, 4]),  # two bodies share the name: the answer must ask
+        ("柳州市城中区2020年行政处罚", [3]),
+    ],
+)
+def test_bodies_by_the_names_people_use(question, bodies):
+    assert read(question).bodies == bodies
+
+
+def test_words_tagged_as_places_without_a_place_ending_are_not_places():
+    assert read("主动公开内容的深度和广度不够").unknown_places == []
+
+
+@pytest.mark.parametrize(
+    "text, year",
+    [("2020年", 2020), ("二〇二三年的报告", 2023), ("去年", 2025), ("前年", 2024), ("电话0517-83605210", None)],
+)
+def test_years(text, year):
+    assert find_year(text, today=date(2026, 11, 27)) == year
+
+
+@pytest.mark.parametrize(
+    "question, figure",
+    [
+        ("洪泽区2024年收到多少申请", True),
+        ("依申请公开答复的规范性有待提高", False),  # 申请 alone names no cell
+        ("行政处罚信息是怎么公开的", False),
+        ("城中区2020年行政处罚", True),  # staff's terse look-up
+    ],
+)
+def test_whether_a_figure_is_asked_for(question, figure):
+    understood = read(question)
+    assert (understood.cell is not None and understood.wants_figure) == figure
