@@ -17,6 +17,14 @@ def short_name(name: str) -> str:
     return core if stripped.startswith("人民政府") else stripped
 
 
+def name_core(name: str) -> str:
+    """The name without the places in front: what every name of the body ends with.
+
+    A government keeps its own place: 淮安市人民政府's core is itself, not 人民政府."""
+    core = _LEADING_PLACES.sub("", name)
+    return name if core.startswith("人民政府") else core
+
+
 def same_body(a: str, b: str) -> bool:
     """True when one name is the other with places in front (洪泽区人民政府, 淮安市洪泽区人民政府)."""
     if a == b:

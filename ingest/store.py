@@ -9,7 +9,7 @@ from typing import Iterable, Iterator
 
 import sqlite_utils
 
-from ingest.bodies import same_body, short_name
+from ingest.bodies import name_core, same_body, short_name
 from ingest.model import Figure, ParsedReport, ReportWarning
 from ingest.nationalformat import cell_labels
 
@@ -78,7 +78,6 @@ MIGRATIONS: list[str] = [
         detail TEXT NOT NULL,           -- JSON
         PRIMARY KEY (report_id, ordinal)
     );
-    CREATE INDEX figures_by_cell ON figures (table_no, row_key, column_key);
     CREATE VIEW figure_lookup AS
         SELECT r.body, r.year, f.table_no, f.row_path, f.column_label, f.value, f.unit, f.raw,
                r.id AS report_id
@@ -214,8 +213,13 @@ def _resolve_body(db: sqlite_utils.Database, name: str) -> tuple[int, str]:
     if row:
         body_id = row[0]
     else:
+        # Names of one body differ only in the places in front: compare those that end alike.
         matches = [
-            (bid, bname) for bid, bname in db.execute("SELECT id, name FROM bodies").fetchall() if same_body(bname, name)
+            (bid, bname)
+            for bid, bname in db.execute(
+                "SELECT id, name FROM bodies WHERE name LIKE ?", ["%" + name_core(name)]
+            ).fetchall()
+            if same_body(bname, name)
         ]
         if len(matches) == 1:
             body_id = matches[0][0]
