@@ -20,9 +20,12 @@ def short_name(name: str) -> str:
 def name_core(name: str) -> str:
     """The name without the places in front: what every name of the body ends with.
 
-    A government keeps its own place: 淮安市人民政府's core is itself, not 人民政府."""
+    A government keeps its own place: 江苏省淮安市人民政府's core is 淮安市人民政府."""
     core = _LEADING_PLACES.sub("", name)
-    return name if core.startswith("人民政府") else core
+    if core.startswith("人民政府"):
+        places = re.findall(_PLACE, name[: len(name) - len(core)])
+        return (places[-1] if places else "") + core
+    return core
 
 
 def same_body(a: str, b: str) -> bool:

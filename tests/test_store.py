@@ -99,3 +99,14 @@ def test_an_ingest_killed_midway_leaves_the_previous_state(data_dir, tmp_path):
         writer.wait(timeout=30)
     assert writer.returncode == -signal.SIGKILL
     assert snapshot(data_dir) == before
+
+
+def test_a_body_keeps_one_identity_whichever_name_comes_first(data_dir):
+    from ingest.store import _resolve_body
+
+    for names in (["淮安市人民政府", "江苏省淮安市人民政府"], ["江苏省淮安市人民政府", "淮安市人民政府"]):
+        db = open_db(data_dir / "-".join(names))
+        ids = {_resolve_body(db, name)[0] for name in names}
+        assert len(ids) == 1
+        assert db.execute("SELECT name FROM bodies").fetchall() == [("江苏省淮安市人民政府",)]
+        assert _resolve_body(db, "淮安市洪泽区人民政府")[0] not in ids
