@@ -139,9 +139,10 @@ class BM25Index:
             return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float64)
         docs = np.concatenate(found_docs)
         weights = np.concatenate(found_weights).astype(np.float64)
-        keep = self.alive[docs]
-        passages, inverse = np.unique(docs[keep], return_inverse=True)
-        return passages, np.bincount(inverse, weights=weights[keep])
+        # Adding into a dense vector beats sorting the postings (np.unique) for common words.
+        totals = np.bincount(docs, weights=weights, minlength=self.passage_count)
+        passages = np.flatnonzero(totals * self.alive)
+        return passages.astype(np.int32), totals[passages]
 
     def top(
         self, tokens: Sequence[str], k: int = 10, allowed: Callable[[np.ndarray], np.ndarray] | None = None
