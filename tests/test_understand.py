@@ -68,3 +68,9 @@ def test_years(text, year):
 def test_whether_a_figure_is_asked_for(question, figure):
     understood = read(question)
     assert (understood.cell is not None and understood.wants_figure) == figure
+
+
+def test_a_question_about_something_else_that_is_counted_wants_a_passage():
+    """12345热线 complaints are not information-disclosure applications."""
+    understood = read("洪泽区2024年12345热线受理了多少群众诉求")
+    assert understood.cell is None
