@@ -76,14 +76,30 @@ _PLACE_BEFORE_GOVERNMENT = re.compile(r"([\u4e00-\u9fff]{2,3}?(?:省|市|县|区
 
 
 _PLACE_SUFFIX = tuple("省市区县州旗盟镇乡")
+# Words that end like a place but name none: 本区, 社区, 辖区...
+_NOT_PLACES = frozenset(
+    "本区 我区 全区 该区 各区 本市 我市 全市 该市 各市 本县 我县 全县 该县 各县 本省 我省 全省 "
+    "社区 小区 地区 城区 市区 辖区 园区 景区 城市 超市 自治区 行政区 乡镇 城乡".split()
+)
 
 
 def places(text: str) -> list[str]:
-    """Place names in a text, to notice places no report covers: jieba's tag ns (when the word
-    ends like a place: it tags 深度 and 广度 ns too), and X市 or X区 before 政府."""
+    """Place names in a text, to notice places no report covers.
+
+    jieba's tag ns (when the word ends like a place: it tags 深度 and 广度 ns too), a word
+    of three or more characters ending like a place (盐亭县), a name jieba split from its
+    ending (洪泽 / 区), and X市 or X区 before 政府.
+    """
     found = [
         pair.word
         for pair in _place_tagger().cut(text)
         if pair.flag == "ns" and len(pair.word) >= 2 and pair.word.endswith(_PLACE_SUFFIX)
     ]
+    words = _tokenizer().lcut(text)
+    for word, after in zip(words, words[1:] + [""]):
+        if len(word) >= 3 and word.endswith(_PLACE_SUFFIX):
+            found.append(word)
+        elif len(word) == 2 and len(after) == 1 and after in _PLACE_SUFFIX and not _NOISE.match(word):
+            found.append(word + after)
+    found = [p for p in dict.fromkeys(found) if p not in _NOT_PLACES]
     return found + [m for m in _PLACE_BEFORE_GOVERNMENT.findall(text) if m not in found]
