@@ -168,6 +168,8 @@ class Snapshot:
             understood.bodies, understood.year = [chosen.body_id], chosen.year
         if understood.unknown_places and not understood.bodies:
             return self._none(question, f"我没有关于“{'、'.join(understood.unknown_places)}”的报告。")
+        if understood.other_body and understood.cell is not None and understood.wants_figure and report_id is None:
+            return self._none(question, f"我没有“{understood.other_body}”的报告。")
         reports = self._reports_for(understood)
         if isinstance(reports, Answer):
             return reports

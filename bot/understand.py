@@ -18,6 +18,7 @@ from ingest.nationalformat import fold, national_format, normalize_label
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)\s*年?")
 _CHINESE_DIGITS = {"〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
 _CHINESE_YEAR = re.compile(r"([〇零一二三四五六七八九]{4})年")
+_DEPARTMENT = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:局|委员会|管委会|办公室|办公厅|厅|委|署|中心|院)")
 _RELATIVE_YEARS = {"前年": -2, "去年": -1, "上一年": -1, "上年度": -1, "今年": 0, "本年度": 0}
 # Labels too generic to name a row on their own (they are column headers too).
 _GENERIC_LABELS = {"其他", "总计"}
@@ -44,6 +45,8 @@ class Understanding:
     question: str
     bodies: list[int] = field(default_factory=list)
     unknown_places: list[str] = field(default_factory=list)
+    # A department named right after a body held (淮安市 公安局): another body, not held.
+    other_body: str | None = None
     year: int | None = None
     series: bool = False
     cell: CellQuery | None = None
@@ -207,6 +210,9 @@ def understand(
     if body_match:
         phrase, ids = body_match
         result.bodies = list(ids)
+        department = _DEPARTMENT.match(text, text.index(phrase) + len(phrase))
+        if department:
+            result.other_body = phrase + department.group(0)
         text = text.replace(phrase, " ")
     result.unknown_places = [p for p in (places or []) if fold(p) not in bodies.place_parts]
 

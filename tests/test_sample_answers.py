@@ -36,3 +36,9 @@ def test_the_one_report_held_answers_questions_that_name_no_body(engine):
 def test_an_unrelated_question_is_not_in_the_reports(engine):
     answer = engine.answer("明天会下雨吗")
     assert answer.kind == "none"
+
+
+def test_a_department_of_a_place_held_is_another_body(engine):
+    """柳州市城中区 is held; its 教育局 publishes a report of its own, which is not."""
+    answer = engine.answer("城中区教育局2020年行政处罚有多少")
+    assert answer.kind == "none" and "城中区教育局" in answer.text
