@@ -15,9 +15,9 @@ from index.passages import PassageIndex, load_index
 from index.tokenize import add_words, places, tokenize, word_edges
 from ingest.nationalformat import fold, national_format
 from ingest.store import database_path, open_db
+from ingest.values import format_number
 
 MARK_OPEN, MARK_CLOSE = "【", "】"  # matched words in a passage; Telegram turns them bold
-_APPLICANT_COLUMNS = ("natural_persons", "businesses", "research", "public_interest", "legal_services", "other_orgs")
 _MAX_CANDIDATES = 8
 
 
@@ -254,7 +254,7 @@ class Snapshot:
                 text = f"{report.label}：{label_row}（{column.label}）这一格在报告中是空白的，没有填写数字。\n{citation}"
                 return Answer(question, "figure", text, None, unit, report.as_dict(), source)
             text = f"{report.label}：{label_row}（{column.label}）为 {_show(value, unit)}"
-            text += f"（原文“{raw}”）。" if raw and raw != _show_number(value) and raw != _show(value, unit) else "。"
+            text += f"（原文“{raw}”）。" if raw and raw != format_number(value) and raw != _show(value, unit) else "。"
         else:
             value = sum(v or 0 for _, v, _, _ in cells)
             unit = cells[0][2]
@@ -298,14 +298,17 @@ class Snapshot:
         return [found[r] for r in rows if r in found]
 
     def _applicant_breakdown(self, report_id: str, row: str) -> str:
-        labels = {c.key: c.label for c in national_format().table(3).blocks[0].columns}
+        """其中自然人…: the applicant columns, those Table 3's row sum adds up."""
+        fmt = national_format()
+        applicants = next(c.right for c in fmt.checks if c.table == 3 and c.per == "row")
+        labels = {c.key: c.label for c in fmt.table(3).blocks[0].columns}
         parts = []
         for column, value, unit in self.conn.execute(  # type: ignore[union-attr]
             "SELECT column_key, value, unit FROM figures WHERE report_id = ? AND table_no = 3 AND row_key = ?",
             [report_id, row],
         ):
-            if column in _APPLICANT_COLUMNS and value:
-                parts.append((_APPLICANT_COLUMNS.index(column), f"{labels[column]} {_show(value, unit)}"))
+            if column in applicants and value:
+                parts.append((applicants.index(column), f"{labels[column]} {_show(value, unit)}"))
         return f"其中{'，'.join(p for _, p in sorted(parts))}。" if parts else ""
 
     # ------------------------------------------------------------ passages
@@ -437,13 +440,7 @@ def mark(text: str, tokens: list[str]) -> str:
     return "".join(out) + text[last:]
 
 
-def _show_number(value: int | float) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return f"{value}"
-
-
 def _show(value: int | float | None, unit: str | None) -> str:
     if value is None:
         return "空白"
-    return f"{_show_number(value)}{unit or ''}"
+    return f"{format_number(value)}{unit or ''}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ingest.model import Figure, Number, ReportWarning
 from ingest.nationalformat import Block, Check, national_format
+from ingest.values import format_number
 
 
 def check_sums(figures: list[Figure], version: str) -> list[ReportWarning]:
@@ -72,8 +73,8 @@ def _compare(check: Check, sides: list[list], where: str, detail: dict) -> Repor
         return None
     return ReportWarning(
         "sum",
-        f"Table {check.table}, {where}: {check.name} does not hold ({_show(sides[0])} = {_fmt(left)}, "
-        f"{_show(sides[1])} = {_fmt(right)})",
+        f"Table {check.table}, {where}: {check.name} does not hold ({_show(sides[0])} = {format_number(left)}, "
+        f"{_show(sides[1])} = {format_number(right)})",
         {"table": check.table, "check": check.name, "left": left, "right": right, **detail},
     )
 
@@ -82,9 +83,5 @@ def _total(values: list) -> Number:
     return sum(v or 0 for v in values)
 
 
-def _fmt(value: Number) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
-
-
 def _show(values: list) -> str:
-    return " + ".join("blank" if v is None else _fmt(v) for v in values)
+    return " + ".join("blank" if v is None else format_number(v) for v in values)

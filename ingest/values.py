@@ -38,3 +38,8 @@ def parse_value(raw: str | None, default_unit: str) -> tuple[Number | None, str]
     if match["sign"] in ("减", "减少", "-", "−"):
         value = -value
     return value, match["unit"] or default_unit
+
+
+def format_number(value: Number) -> str:
+    """A number as printed: 31, 2694.35 (never 31.0)."""
+    return str(int(value)) if float(value).is_integer() else str(value)
