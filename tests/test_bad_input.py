@@ -102,3 +102,40 @@ def test_gbk_encoded_text_is_read(data_dir, tmp_path):
     path.write_bytes(SAMPLE.read_text("utf-8").encode("gb18030"))
     [outcome] = ingest_paths([path], data_dir).outcomes
     assert outcome.status == "ingested" and outcome.body == "柳州市城中区人民政府" and not outcome.warnings
+
+
+def make_scanned_pdf(tmp: Path) -> Path:
+    """A PDF with only drawings, like a scanned 图片版 report: no text layer."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    path = tmp / "scanned.pdf"
+    page = canvas.Canvas(str(path), pagesize=A4)
+    page.rect(100, 100, 300, 500, fill=1)
+    page.showPage()
+    page.save()
+    return path
+
+
+def make_corrupt_docx(tmp: Path) -> Path:
+    import zipfile
+
+    path = tmp / "broken.docx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document><not closed")
+    return path
+
+
+@pytest.mark.parametrize(
+    "make, reason",
+    [(make_scanned_pdf, "no text layer"), (make_corrupt_docx, "corrupt or unreadable Word document")],
+    ids=["scanned-pdf", "corrupt-docx"],
+)
+def test_more_refusals_name_the_file_and_reason(make, reason, data_dir, tmp_path):
+    ingest_paths([SAMPLE], data_dir)
+    bad = make(tmp_path)
+    [outcome] = ingest_paths([bad], data_dir).outcomes
+    assert outcome.status == "refused"
+    assert outcome.reason.startswith(str(bad)) and reason in outcome.reason
+    assert open_db(data_dir).execute("SELECT count(*) FROM figures").fetchone()[0] == 198
