@@ -168,8 +168,12 @@ class Snapshot:
             understood.bodies, understood.year = [chosen.body_id], chosen.year
         if understood.unknown_places and not understood.bodies:
             return self._none(question, f"我没有关于“{'、'.join(understood.unknown_places)}”的报告。")
-        if understood.other_body and understood.cell is not None and understood.wants_figure and report_id is None:
+        asks_figure = understood.cell is not None and understood.wants_figure and report_id is None
+        if asks_figure and understood.other_body:
             return self._none(question, f"我没有“{understood.other_body}”的报告。")
+        if asks_figure and understood.maybe_unknown_places and not understood.bodies:
+            # A number is given only for a body the question surely means.
+            return self._none(question, f"我没有关于“{'、'.join(understood.maybe_unknown_places)}”的报告。")
         reports = self._reports_for(understood)
         if isinstance(reports, Answer):
             return reports

@@ -45,6 +45,7 @@ class Understanding:
     question: str
     bodies: list[int] = field(default_factory=list)
     unknown_places: list[str] = field(default_factory=list)
+    maybe_unknown_places: list[str] = field(default_factory=list)  # 淮安, or 深度: tagged as places
     # A department named right after a body held (淮安市 公安局): another body, not held.
     other_body: str | None = None
     year: int | None = None
@@ -193,12 +194,16 @@ def find_year(text: str, today: date | None = None) -> int | None:
 
 
 def understand(
-    question: str, bodies: BodyNames, places: list[str] | None = None, edges: set[int] | None = None
+    question: str,
+    bodies: BodyNames,
+    places: tuple[list[str], list[str]] = ([], []),
+    edges: set[int] | None = None,
 ) -> Understanding:
     """Read a question against the bodies held and the format's vocabulary.
 
-    `places` are place names a tagger found in the question; any that no body held
-    accounts for is reported as unknown, so that no other body's figure is given for it.
+    `places` are the place names a tagger found in the question, sure and maybe; any that
+    no body held accounts for is reported as unknown, so that no other body's figure is
+    given for it.
     `edges` are the word boundaries of the folded question: a body's name must stand there
     as whole words (市南 is not in 贵阳市南明区).
     """
@@ -214,7 +219,9 @@ def understand(
         if department:
             result.other_body = phrase + department.group(0)
         text = text.replace(phrase, " ")
-    result.unknown_places = [p for p in (places or []) if fold(p) not in bodies.place_parts]
+    sure, maybe = places
+    result.unknown_places = [p for p in sure if fold(p) not in bodies.place_parts]
+    result.maybe_unknown_places = [p for p in maybe if fold(p) not in bodies.place_parts]
 
     result.year = find_year(text)
     text = _YEAR.sub(" ", text)

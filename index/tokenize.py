@@ -83,23 +83,21 @@ _NOT_PLACES = frozenset(
 )
 
 
-def places(text: str) -> list[str]:
-    """Place names in a text, to notice places no report covers.
+def places(text: str) -> tuple[list[str], list[str]]:
+    """Place names in a text, to notice places no report covers: (sure, maybe).
 
-    jieba's tag ns (when the word ends like a place: it tags 深度 and 广度 ns too), a word
-    of three or more characters ending like a place (盐亭县), a name jieba split from its
-    ending (洪泽 / 区), and X市 or X区 before 政府.
+    Sure: a word jieba tags ns that ends like a place, a word of three or more characters
+    ending like a place (盐亭县), a name jieba split from its ending (洪泽 / 区), X市 or X区
+    before 政府. Maybe: other words tagged ns (淮安, but also 深度 and 广度).
     """
-    found = [
-        pair.word
-        for pair in _place_tagger().cut(text)
-        if pair.flag == "ns" and len(pair.word) >= 2 and pair.word.endswith(_PLACE_SUFFIX)
-    ]
+    tagged = [pair.word for pair in _place_tagger().cut(text) if pair.flag == "ns" and len(pair.word) >= 2]
+    found = [word for word in tagged if word.endswith(_PLACE_SUFFIX)]
     words = _tokenizer().lcut(text)
     for word, after in zip(words, words[1:] + [""]):
         if len(word) >= 3 and word.endswith(_PLACE_SUFFIX):
             found.append(word)
         elif len(word) == 2 and len(after) == 1 and after in _PLACE_SUFFIX and not _NOISE.match(word):
             found.append(word + after)
-    found = [p for p in dict.fromkeys(found) if p not in _NOT_PLACES]
-    return found + [m for m in _PLACE_BEFORE_GOVERNMENT.findall(text) if m not in found]
+    found += _PLACE_BEFORE_GOVERNMENT.findall(text)
+    sure = [p for p in dict.fromkeys(found) if p not in _NOT_PLACES]
+    return sure, [word for word in tagged if word not in sure and word not in _NOT_PLACES]

@@ -19,7 +19,13 @@ def engine(data_dir):
 
 @pytest.mark.parametrize(
     "question",
-    ["洪泽区收到多少申请", "北京市海淀区罚款多少", "盐亭县统计局2019年行政处罚", "南京鼓楼区政府收到多少申请"],
+    [
+        "洪泽区收到多少申请",
+        "北京市海淀区罚款多少",
+        "盐亭县统计局2019年行政处罚",
+        "南京鼓楼区政府收到多少申请",
+        "淮安2020年罚款多少",  # 2020 is held, for 城中区: not a figure for 淮安
+    ],
 )
 def test_a_place_not_held_is_never_answered_with_the_one_report_held(engine, question):
     answer = engine.answer(question)
@@ -31,6 +37,11 @@ def test_the_one_report_held_answers_questions_that_name_no_body(engine):
     answer = engine.answer("行政处罚有多少")
     assert answer.kind == "figure" and answer.value == 6487
     assert answer.report["body"] == "柳州市城中区人民政府"
+
+
+def test_a_passage_question_with_words_tagged_as_places_still_searches(engine):
+    answer = engine.answer("政务公开工作的深度和广度有什么问题")
+    assert answer.kind == "passage"
 
 
 def test_an_unrelated_question_is_not_in_the_reports(engine):

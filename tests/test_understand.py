@@ -44,7 +44,7 @@ def test_bodies_by_the_names_people_use(question, bodies):
     assert read(question).bodies == bodies
 
 
-def test_words_tagged_as_places_without_a_place_ending_are_not_places():
+def test_words_tagged_as_places_without_a_place_ending_are_not_sure_places():
     assert read("主动公开内容的深度和广度不够").unknown_places == []
 
 
