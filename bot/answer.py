@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import heapq
+import json
 import sqlite3
 import time
 from dataclasses import asdict, dataclass, field
@@ -267,7 +268,26 @@ class Snapshot:
             source["rows"] = [name for name, *_ in cells]
         if cell.table == 3 and column.key == "total" and len(leaves) == 1:
             text += self._applicant_breakdown(report.id, leaves[0])
+        text += self._broken_sums(report.id, cell.table, block, leaves, column.key)
         return Answer(question, "figure", text + "\n" + citation, value, unit, report.as_dict(), source)
+
+    def _broken_sums(self, report_id: str, table: int, block, rows: list[str], column: str) -> str:
+        """A caution when a sum that adds up this cell does not hold in the report as published."""
+        checks = {c.name: set(c.left) | set(c.right) for c in national_format().checks}
+        in_rows = {key for row in rows for key in _with_parents(block, row)}
+        notes = []
+        for (detail,) in self.conn.execute(  # type: ignore[union-attr]
+            "SELECT detail FROM warnings WHERE report_id = ? AND code = 'sum'", [report_id]
+        ):
+            sums = json.loads(detail)
+            this_row = sums.get("row") in rows and column in checks[sums["check"]]
+            this_column = sums.get("column") == column and checks[sums["check"]] & in_rows
+            if sums["table"] == table and (this_row or this_column):
+                notes.append(
+                    f"注意：报告中“{sums['check']}”在此处不成立（{format_number(sums['left'])} 对 "
+                    f"{format_number(sums['right'])}），以上数字照原文给出。"
+                )
+        return "\n" + "\n".join(notes) if notes else ""
 
     def _column(self, cell: CellQuery, block):
         keys = [c.key for c in block.columns]
@@ -417,6 +437,13 @@ def _holdings(by_body: dict[int, list[ReportRef]]) -> str:
         f"{len(by_body)}个单位的{count}份报告（{min(years)}–{max(years)}年），"
         f"例如{'、'.join(listed[:3])}等；用 /reports 查看全部"
     )
+
+
+def _with_parents(block, row: str) -> list[str]:
+    keys = [row]
+    while (parent := block.row(keys[-1]).parent) is not None:
+        keys.append(parent)
+    return keys
 
 
 def _common_group(block, cell: CellQuery) -> str:

@@ -188,3 +188,11 @@ def test_ask_stdin_answers_many_questions_in_one_process(corpus_dir):
     assert len(answers) == 100
     assert all(a["latency_ms"] > 0 and a["kind"] == "figure" for a in answers)
     assert [a["question"] for a in answers] == questions[:100]
+
+
+def test_a_figure_whose_published_sum_breaks_says_so_and_keeps_the_published_number(engine):
+    answer = engine.answer("洪泽区2023年行政复议总计是多少")
+    assert answer.value == 0
+    assert "不成立（0 对 11）" in answer.text and "照原文" in answer.text
+    assert "不成立" not in engine.answer("洪泽区2024年行政复议总计是多少").text
+    assert "不成立" not in engine.answer("洪泽区2023年收到多少申请").text
