@@ -116,12 +116,22 @@ def help_text(examples: Iterable[str], admin: bool = False) -> str:
     )
 
 
+LISTED_BODIES = 50  # a province's thousands of bodies would be dozens of messages
+
+
 def reports_text(reports: Iterable[Any]) -> str:
-    """What /reports says: one line per report held."""
-    lines = [f"· {r.body} {r.year}年《{r.title}》" for r in reports]
-    if not lines:
+    """What /reports says: each body held with its years, the first LISTED_BODIES of them."""
+    years: dict[str, list[int]] = {}
+    for report in reports:
+        years.setdefault(report.body, []).append(report.year)
+    if not years:
         return "我还没有任何报告。"
-    return f"我持有 {len(lines)} 份报告：\n" + "\n".join(lines)
+    count = sum(len(ys) for ys in years.values())
+    lines = [f"· {body}：{'、'.join(map(str, sorted(ys)))}年" for body, ys in sorted(years.items())]
+    text = f"我持有 {len(years)} 个单位的 {count} 份报告：\n" + "\n".join(lines[:LISTED_BODIES])
+    if len(lines) > LISTED_BODIES:
+        text += f"\n……另有 {len(lines) - LISTED_BODIES} 个单位。提问时说出单位名称即可查它的报告。"
+    return text
 
 
 def stats_text(reports: int, answered: int, median_ms: float | None) -> str:

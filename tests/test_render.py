@@ -113,3 +113,15 @@ def test_command_texts():
     text = render.ingest_text("1 ingested, 0 replaced, 0 refused, 1 warnings", [("ingested a.txt", ["表3合计不符"])])
     assert text.splitlines() == ["导入结果：1 ingested, 0 replaced, 0 refused, 1 warnings", "ingested a.txt", "  警告：表3合计不符"]
     assert render.candidate_label({"body": "柳州市城中区人民政府", "year": 2020}) == "柳州市城中区人民政府 2020年"
+
+
+def test_reports_lists_bodies_with_their_years_and_stops_at_a_readable_length():
+    from types import SimpleNamespace
+
+    held = [SimpleNamespace(body=f"第{n:04d}号单位", year=year) for n in range(120) for year in (2023, 2024)]
+    text = render.reports_text(held)
+    assert text.startswith("我持有 120 个单位的 240 份报告")
+    assert "· 第0000号单位：2023、2024年" in text
+    assert text.count("\n· ") == render.LISTED_BODIES
+    assert "另有 70 个单位" in text
+    assert len(render.html_messages(text)) == 1

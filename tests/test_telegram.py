@@ -157,7 +157,7 @@ async def test_start_help_reports_and_ask(api, settings, prepared, data_dir):
     assert "柳州市城中区人民政府（2020年）" in started["text"]
     assert engine.example_questions()[0] in started["text"]
     assert "/figure" in helped["text"] and "/reingest" not in helped["text"]
-    assert "柳州市城中区人民政府2020年政府信息公开工作年度报告" in listed["text"]
+    assert "· 柳州市城中区人民政府：2020年" in listed["text"]
     assert "6487" in asked["text"] and "来源" in asked["text"]
     assert "用法" in usage["text"]
     assert "/help" in unknown["text"]
