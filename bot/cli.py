@@ -12,8 +12,8 @@ import click
 from bot.answer import Engine
 from bot.chat import run_chat
 from config import load_settings
-from index.passages import refresh_index
-from ingest.run import FileOutcome, ingest_paths
+from index.passages import ingest_and_index
+from ingest.run import FileOutcome
 from ingest.store import database_path, list_reports, open_db
 
 _data_option = click.option(
@@ -44,16 +44,14 @@ def ingest(paths: tuple[Path, ...], data_dir: Path | None, workers: int | None) 
     """Ingest report files or folders (TXT, HTML, PDF, DOCX); prints each with its warnings."""
     settings = load_settings(data_dir)
     progress = _Progress(sys.stderr.isatty())
-    summary = ingest_paths(
+    summary = ingest_and_index(
         paths,
         settings.data_dir,
-        workers=workers if workers is not None else settings.ingest_workers,
+        workers if workers is not None else settings.ingest_workers,
         on_start=progress.start,
         on_file=progress.file_done,
     )
     progress.finish()
-    if summary.count("ingested") or summary.count("replaced"):
-        refresh_index(settings.data_dir, settings.ingest_workers)
     click.echo(summary.line())
     if summary.refused:
         sys.exit(1)

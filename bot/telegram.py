@@ -52,8 +52,8 @@ from telegram.request import HTTPXRequest
 from bot import render
 from bot.answer import Answer, Engine
 from config import Settings
-from index.passages import refresh_index
-from ingest.run import IngestSummary, ingest_paths
+from index.passages import ingest_and_index
+from ingest.run import IngestSummary
 
 log = logging.getLogger(__name__)
 
@@ -436,9 +436,8 @@ async def _ingest(update: Update, context: ContextTypes.DEFAULT_TYPE, paths: lis
 
 def ingest_and_reload(engine: Engine, paths: list[Path], workers: int = 0) -> IngestSummary:
     """Ingest, rebuild the index, then have the Engine read it (blocking; questions go on meanwhile)."""
-    summary = ingest_paths(paths, engine.data_dir, workers=workers)
+    summary = ingest_and_index(paths, engine.data_dir, workers)
     if summary.count("ingested") or summary.count("replaced"):
-        refresh_index(engine.data_dir, workers)
         engine.reload()  # the new catalog and index are swapped in only now, after success
     return summary
 

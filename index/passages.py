@@ -11,6 +11,7 @@ import uuid
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Iterable
 
 import numpy as np
 import sqlite_utils
@@ -18,7 +19,7 @@ import sqlite_utils
 from index.bm25 import BM25Index, Segment
 from index.storage import read_version, write_version
 from index.tokenize import add_words, tokenize
-from ingest.run import process_context
+from ingest.run import IngestSummary, ingest_paths, process_context
 
 INDEX_FOLDER = "index"
 _PARALLEL_FROM = 5_000  # passages; below this, starting processes costs more than it saves
@@ -220,3 +221,12 @@ def refresh_index(data_dir: Path, workers: int = 0) -> PassageIndex:
         return update_index(db, data_dir, workers)
     finally:
         db.close()
+
+
+def ingest_and_index(paths: Iterable[Path], data_dir: Path, workers: int = 0, **progress: Any) -> IngestSummary:
+    """Ingest files and folders, then bring the index in step: what `reportbot ingest` and the
+    bot's admins run. `progress` takes ingest_paths' on_start and on_file callbacks."""
+    summary = ingest_paths(paths, data_dir, workers=workers, **progress)
+    if summary.count("ingested") or summary.count("replaced"):
+        refresh_index(data_dir, workers)
+    return summary

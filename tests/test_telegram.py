@@ -24,7 +24,7 @@ import bot.telegram as telegram_bot
 from bot.answer import Answer, Engine
 from bot.telegram import RateLimit, build_application, figure_question, run_bot, set_commands, webhook_options
 from config import Settings, load_settings
-from index.passages import refresh_index
+from index.passages import ingest_and_index, refresh_index
 from ingest.run import ingest_paths
 from tests.conftest import SAMPLE
 from tests.fake_bot_api import BOT_USERNAME, FakeBotApi, bot_user, button_press, mention, message
@@ -288,9 +288,9 @@ async def test_questions_are_answered_while_an_upload_is_ingested(api, settings,
 
     def held_ingest(*args: Any, **kwargs: Any) -> Any:
         gate.wait(WAIT)
-        return ingest_paths(*args, **kwargs)
+        return ingest_and_index(*args, **kwargs)
 
-    monkeypatch.setattr(telegram_bot, "ingest_paths", held_ingest)
+    monkeypatch.setattr(telegram_bot, "ingest_and_index", held_ingest)
     engine = engine_with(prepared, data_dir)
     async with running(settings, engine):
         api.push(message(ADMIN, document=document("F2", "yufeng.txt", len(content))))
