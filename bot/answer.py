@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.understand import BodyNames, CellQuery, Understanding, body_aliases, understand
-from index.passages import PassageIndex, load_index
+from index.passages import PassageIndex, body_words, load_index
 from index.tokenize import add_words, places, tokenize, word_edges
 from ingest.nationalformat import fold, national_format
 from ingest.store import database_path, open_db
@@ -142,7 +142,7 @@ class Snapshot:
             aliases[body_id] = body_aliases(name, short)
         for body_id, name in conn.execute("SELECT body_id, name FROM body_names"):
             aliases.setdefault(body_id, set()).update(body_aliases(name, name))
-        add_words(word for names in aliases.values() for word in names)
+        add_words(body_words(conn))
         return cls(conn, reports, BodyNames.build(aliases), load_index(data_dir))
 
     # ------------------------------------------------------------ answering

@@ -7,6 +7,7 @@ their new ones added as a segment); a large change, or many small ones, rebuilds
 from __future__ import annotations
 
 import os
+import sqlite3
 import uuid
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -69,7 +70,8 @@ def index_dir(data_dir: Path) -> Path:
     return data_dir / INDEX_FOLDER
 
 
-def _body_words(db: sqlite_utils.Database) -> list[str]:
+def body_words(db: sqlite_utils.Database | sqlite3.Connection) -> list[str]:
+    """The words the tokenizer learns from the bodies held, for passages and questions alike."""
     return [word for row in db.execute("SELECT name, short_name FROM bodies") for word in row]
 
 
@@ -84,7 +86,7 @@ def _tokens(text: str) -> str:
 
 def tokenize_new_passages(db: sqlite_utils.Database, workers: int = 0) -> int:
     """Tokenize passages stored without tokens (those of newly ingested reports)."""
-    words = _body_words(db)
+    words = body_words(db)
     teach_names(words)
     rows = db.execute("SELECT report_id, ordinal, heading, text FROM passages WHERE tokens IS NULL").fetchall()
     texts = [f"{heading} {text}" for _, _, heading, text in rows]
