@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.understand import BodyNames, CellQuery, Understanding, body_aliases, understand
+from bot.understand import BodyNames, CellQuery, Understanding, body_aliases, understand, vocabulary
 from index.passages import PassageIndex, body_words, load_index
 from index.tokenize import add_words, places, tokenize, word_edges
 from ingest.nationalformat import fold, national_format
@@ -293,8 +293,6 @@ class Snapshot:
         keys = [c.key for c in block.columns]
         if cell.column in keys:
             return block.column(cell.column)
-        from bot.understand import vocabulary
-
         for key in vocabulary().default_columns.get(cell.table, ()):
             if key in keys:
                 return block.column(key)
