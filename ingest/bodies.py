@@ -17,19 +17,28 @@ def short_name(name: str) -> str:
     return core if stripped.startswith("人民政府") else stripped
 
 
-def name_core(name: str) -> str:
-    """The name without the places in front: what every name of the body ends with.
+def _canonical(name: str) -> str:
+    """上海市政府办公厅 and 上海市人民政府办公厅 are one name."""
+    return name.replace("人民政府", "政府")
 
-    A government keeps its own place: 江苏省淮安市人民政府's core is 淮安市人民政府."""
-    core = _LEADING_PLACES.sub("", name)
-    if core.startswith("人民政府"):
-        places = re.findall(_PLACE, name[: len(name) - len(core)])
-        return (places[-1] if places else "") + core
-    return core
+
+def name_pattern(name: str) -> str:
+    """A LIKE pattern every name of the body matches: its name without the places in front.
+
+    A government keeps its own place (江苏省淮安市人民政府 → %淮安市%政府), and 政府 may be
+    printed 人民政府."""
+    canonical = _canonical(name)
+    core = _LEADING_PLACES.sub("", canonical)
+    if core.startswith("政府"):
+        places = re.findall(_PLACE, canonical[: len(canonical) - len(core)])
+        core = (places[-1] if places else "") + core
+    return "%" + core.replace("政府", "%政府")
 
 
 def same_body(a: str, b: str) -> bool:
-    """True when one name is the other with places in front (洪泽区人民政府, 淮安市洪泽区人民政府)."""
+    """True when one name is the other with places in front (洪泽区人民政府, 淮安市洪泽区人民政府),
+    or with 人民政府 printed 政府."""
+    a, b = _canonical(a), _canonical(b)
     if a == b:
         return True
     longer, shorter = (a, b) if len(a) > len(b) else (b, a)

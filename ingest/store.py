@@ -9,7 +9,7 @@ from typing import Iterable, Iterator
 
 import sqlite_utils
 
-from ingest.bodies import name_core, same_body, short_name
+from ingest.bodies import name_pattern, same_body, short_name
 from ingest.model import Figure, ParsedReport, ReportWarning
 from ingest.nationalformat import cell_labels
 
@@ -217,7 +217,7 @@ def _resolve_body(db: sqlite_utils.Database, name: str) -> tuple[int, str]:
         matches = [
             (bid, bname)
             for bid, bname in db.execute(
-                "SELECT id, name FROM bodies WHERE name LIKE ?", ["%" + name_core(name)]
+                "SELECT id, name FROM bodies WHERE name LIKE ?", [name_pattern(name)]
             ).fetchall()
             if same_body(bname, name)
         ]

@@ -3,7 +3,15 @@
 Rows are found by their printed labels, matched against the national format; the cells
 after a label are that row's values. This works the same for a grid (HTML, PDF, DOCX:
 one list of cells per row) and for a copied page (one long list of cells), and it does
-not depend on where a table starts or which section a reader put it in.
+not depend on where a table starts, how many pieces it was split into, or which section
+a reader put it in.
+
+Real copies lose labels: a label wraps over two cells (…只计这一情 / 形，不计其他情形）), sits
+in a row of its own above its numbers, or is shredded by a converter. Such a row is placed
+only where that is certain: between two rows that were found, the rows printed there must
+be exactly the format's rows missing there, in the format's order, and any fragment of a
+label left must belong to its row. Anything else is left out with a warning: never a
+number in the wrong cell.
 """
 
 from __future__ import annotations
@@ -22,14 +30,22 @@ from ingest.values import clean, is_value, parse_value
 # names its row, but a short label must match exactly (其他 is not 其他处理).
 _FUZZY_RATIO = 0.8
 _FUZZY_MIN_LENGTH = 5
+# A fragment shorter than this says too little to confirm a row's place.
+_FRAGMENT_MIN_LENGTH = 3
 
 
 @dataclass
-class _Segment:
-    """A label and the cells printed after it, up to the next label or row end."""
+class _Item:
+    """A printed row: its label (None when it has none) and the cells after it.
 
-    label: str
+    `fragments` are label-only cells printed just before it in the same grid row
+    (（三）不 | 4.保护第三方合法权益 …): pieces of a wrapped label or of a group's label.
+    """
+
+    label: str | None
     values: list[str] = field(default_factory=list)
+    fragments: list[str] = field(default_factory=list)
+    table2_block: Block | None = None  # the Table 2 block heading above it, if any
 
 
 @dataclass(frozen=True)
@@ -39,52 +55,47 @@ class _RowMatch:
     row: Row
 
 
+@dataclass
+class _Placed:
+    item: _Item
+    match: _RowMatch | None = None
+
+
 def extract_figures(
     tables: list[tuple[int | None, Table]], version: str
 ) -> tuple[list[Figure], list[ReportWarning]]:
     """Figures of tables 2, 3 and 4 from the report's tables (each with its section)."""
     fmt = national_format()
-    figures: list[Figure] = []
-    warnings: list[ReportWarning] = []
-    seen: set[tuple[int, str]] = set()
-    table2_block: Block | None = None
-
     # A table published as one row of numbers (Table 4) has no row labels to find.
     single_row = [t for t in fmt.tables if t.single_row]
-    for section, table in tables:
-        if any(section == t.section for t in single_row):
+    items = _items([table for section, table in tables if not any(section == t.section for t in single_row)], version)
+    placed = [_Placed(item, _match_row(fmt, item, version)) for item in items]
+    warnings = _place_by_order(placed, version)
+
+    figures: list[Figure] = []
+    seen: set[tuple[int, str]] = set()
+    for entry in placed:
+        match, item = entry.match, entry.item
+        if match is None:
+            if item.label is not None and any(clean(v) for v in item.values):
+                warnings.append(_unrecognised(item))
             continue
-        for grid_row in table.rows:
-            for segment in _segments(grid_row):
-                block = _table2_block(fmt, segment.label, version)
-                if block is not None:
-                    table2_block = block
-                    continue
-                if not segment.values:
-                    continue  # a group label or a header cell: it names no figures
-                match = _match_row(fmt, segment.label, version, table2_block)
-                if match is None:
-                    if any(clean(v) for v in segment.values):
-                        warnings.append(_unrecognised(segment))
-                    continue
-                if match.table == 3:
-                    table2_block = None
-                key = (match.table, match.row.key)
-                if key in seen:
-                    warnings.append(
-                        ReportWarning(
-                            "table",
-                            f"Table {match.table}: row {match.row.label} is printed twice; the first is kept",
-                            {"table": match.table, "row": match.row.key},
-                        )
-                    )
-                    continue
-                row_figures, problem = _row_figures(match, segment.values, version)
-                if problem:
-                    warnings.append(problem)
-                    continue
-                seen.add(key)
-                figures.extend(row_figures)
+        key = (match.table, match.row.key)
+        if key in seen:
+            warnings.append(
+                ReportWarning(
+                    "table",
+                    f"Table {match.table}: row {match.row.label} is printed twice; the first is kept",
+                    {"table": match.table, "row": match.row.key},
+                )
+            )
+            continue
+        row_figures, problem = _row_figures(match, item.values)
+        if problem:
+            warnings.append(problem)
+            continue
+        seen.add(key)
+        figures.extend(row_figures)
 
     for table in single_row:
         figures.extend(_single_row_figures(table, tables, version))
@@ -92,17 +103,48 @@ def extract_figures(
     return figures, warnings
 
 
-def _segments(cells: list[str | None]) -> list[_Segment]:
-    segments: list[_Segment] = []
-    for cell in cells:
-        if cell is None:
-            continue  # covered by a merged cell
-        if is_value(cell):
-            if segments:
-                segments[-1].values.append(cell)
-            continue
-        segments.append(_Segment(cell))
-    return segments
+# ---------------------------------------------------------------- printed rows
+
+
+def _items(tables: list[Table], version: str) -> list[_Item]:
+    """Every printed row with values, in reading order; wrapped labels joined where that names a row."""
+    items: list[_Item] = []
+    table2_block: Block | None = None
+    pending: list[str] = []  # label-only cells not yet given to a row
+    for table in tables:
+        for grid_row in table.rows:
+            fragments: list[str] = []
+            current: _Item | None = None
+            for cell in grid_row:
+                if cell is None:
+                    continue  # covered by a merged cell
+                if is_value(cell):
+                    if current is None:
+                        # Numbers before any label in the row: their label is elsewhere.
+                        current = _Item(None, fragments=pending + fragments, table2_block=table2_block)
+                        pending, fragments = [], []
+                        items.append(current)
+                    current.values.append(cell)
+                    continue
+                block = _table2_block(cell, version)
+                if block is not None:
+                    table2_block, pending, fragments, current = block, [], [], None
+                    continue
+                if current is not None and current.values:
+                    current = None
+                if current is not None:  # a label right after a label: the first had no numbers
+                    fragments.append(current.label or "")
+                    items.pop()
+                current = _Item(cell, fragments=pending + fragments, table2_block=table2_block)
+                pending = []
+                items.append(current)
+            if current is not None and not current.values:
+                items.pop()  # a label without numbers: a heading, a group label, or a wrapped piece
+                pending = (pending + current.fragments + [current.label or ""])[-3:]
+            elif current is not None:
+                pending = []
+    # Numbers with no label and nothing in them (an empty grid row) say nothing.
+    return [item for item in items if item.values and (item.label is not None or any(map(clean, item.values)))]
 
 
 @cache
@@ -110,8 +152,11 @@ def _block_labels(version: str) -> dict[str, Block]:
     return {normalize_label(block.label): block for block in national_format().table(2).blocks_in(version)}
 
 
-def _table2_block(fmt: NationalFormat, label: str, version: str) -> Block | None:
+def _table2_block(label: str, version: str) -> Block | None:
     return _block_labels(version).get(normalize_label(label))
+
+
+# ---------------------------------------------------------------- matching labels
 
 
 @dataclass(frozen=True)
@@ -143,15 +188,30 @@ def _labels(version: str, table: int, block_key: str) -> _Labels:
     return _Labels(by_words, by_number, tuple(fuzzy))
 
 
-def _match_row(
-    fmt: NationalFormat, label: str, version: str, table2_block: Block | None
-) -> _RowMatch | None:
-    printed = normalize_label(label)
-    if not printed:
-        return None
+def _candidates(fmt: NationalFormat, version: str, table2_block: Block | None) -> list[_Labels]:
     candidates = [_labels(version, 3, b.key) for b in fmt.table(3).blocks_in(version)]
     if table2_block is not None:
         candidates.insert(0, _labels(version, 2, table2_block.key))
+    return candidates
+
+
+def _match_row(fmt: NationalFormat, item: _Item, version: str) -> _RowMatch | None:
+    """The format's row the item's label names; a wrapped label is tried joined with its pieces."""
+    if item.label is None:
+        return None
+    candidates = _candidates(fmt, version, item.table2_block)
+    match = _match_label(candidates, item.label)
+    for start in range(len(item.fragments) - 1, -1, -1):
+        if match is not None:
+            break
+        match = _match_label(candidates, "".join(item.fragments[start:]) + item.label)
+    return match
+
+
+def _match_label(candidates: list[_Labels], label: str) -> _RowMatch | None:
+    printed = normalize_label(label)
+    if not printed:
+        return None
     numbered = numbered_label(label)
     for labels in candidates:
         match = labels.by_words.get(printed) or labels.by_number.get(numbered)
@@ -164,6 +224,60 @@ def _match_row(
             if len(words) >= _FUZZY_MIN_LENGTH and SequenceMatcher(None, printed, words).ratio() >= _FUZZY_RATIO:
                 return match
     return None
+
+
+# ---------------------------------------------------------------- rows placed by their order
+
+
+def _place_by_order(placed: list[_Placed], version: str) -> list[ReportWarning]:
+    """Place rows whose label was lost, where the format's order leaves exactly one place for each."""
+    warnings: list[ReportWarning] = []
+    anchors = [i for i, entry in enumerate(placed) if entry.match is not None]
+    for left, right in zip(anchors, anchors[1:]):
+        a, b = placed[left].match, placed[right].match
+        assert a is not None and b is not None
+        gap = placed[left + 1 : right]
+        if not gap or a.table != b.table or a.block.key != b.block.key:
+            continue
+        leaves = [r for r in a.block.rows_in(version) if not r.is_group(version)]
+        keys = [r.key for r in leaves]
+        if a.row.key not in keys or b.row.key not in keys or keys.index(a.row.key) >= keys.index(b.row.key):
+            continue
+        found = {entry.match.row.key for entry in placed if entry.match is not None and entry.match.block is a.block}
+        slots = [r for r in leaves[keys.index(a.row.key) + 1 : keys.index(b.row.key)] if r.key not in found]
+        if len(slots) == len(gap) and all(_fits(entry.item, slot) for entry, slot in zip(gap, slots)):
+            for entry, slot in zip(gap, slots):
+                entry.match = _RowMatch(a.table, a.block, slot)
+            continue
+        for entry in gap:
+            warnings.append(
+                ReportWarning(
+                    "table",
+                    f"Table {a.table}: a row printed between {a.row.label} and {b.row.label} "
+                    f"({_shown(entry.item)}) cannot be placed with certainty; its cells are not stored",
+                    {"table": a.table, "after": a.row.key, "before": b.row.key, "cells": entry.item.values},
+                )
+            )
+            entry.item.label = None  # said here; not again as an unknown label
+    return warnings
+
+
+def _fits(item: _Item, row: Row) -> bool:
+    """Whether an item's label, if it kept one, could be a piece of the row's label.
+
+    Label-only cells before it are not asked: they may be a group's label (（三）不予公开)."""
+    if item.label is None:
+        return True
+    piece = normalize_label(item.label)
+    return len(piece) >= _FRAGMENT_MIN_LENGTH and any(piece in normalize_label(n) for n in (row.label, *row.also))
+
+
+def _shown(item: _Item) -> str:
+    label = f"{item.label} " if item.label else ""
+    return label + " ".join(item.values)
+
+
+# ---------------------------------------------------------------- cells
 
 
 def _fit(values: list[str], width: int) -> list[str] | None:
@@ -180,7 +294,7 @@ def _fit(values: list[str], width: int) -> list[str] | None:
     return cells if len(cells) == width else None
 
 
-def _row_figures(match: _RowMatch, values: list[str], version: str) -> tuple[list[Figure], ReportWarning | None]:
+def _row_figures(match: _RowMatch, values: list[str]) -> tuple[list[Figure], ReportWarning | None]:
     block, row = match.block, match.row
     if row.group:
         return [], ReportWarning(
@@ -248,11 +362,11 @@ def _longest_value_run(cells: list[str | None]) -> list[str]:
     return best
 
 
-def _unrecognised(segment: _Segment) -> ReportWarning:
+def _unrecognised(item: _Item) -> ReportWarning:
     return ReportWarning(
         "table",
-        f"a table row labelled {segment.label!r} is not in the national format; its cells are not stored",
-        {"label": segment.label, "cells": segment.values},
+        f"a table row labelled {item.label!r} is not in the national format; its cells are not stored",
+        {"label": item.label, "cells": item.values},
     )
 
 

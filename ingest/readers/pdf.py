@@ -15,8 +15,10 @@ from pathlib import Path
 from ingest.document import Block, Document, Paragraph, Table
 from ingest.errors import NotAReport, UnsupportedFile
 from ingest.nationalformat import section_number
+from ingest.readers.furniture import is_page_number
 
-_PAGE_NUMBER = re.compile(r"^[-—－\s]*\d{1,3}[-—－\s]*$|^第\s*\d+\s*页(共\s*\d+\s*页)?$")
+# Outside a table, a line that is only a number is a page number too.
+_BARE_NUMBER = re.compile(r"^\d{1,3}$")
 _CJK = r"\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
 # pdfplumber puts a space wherever glyphs stand apart, which in Chinese text is noise.
 _SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
@@ -71,7 +73,7 @@ def _page_items(page) -> list[tuple[str, object]]:
         if any(top <= middle <= bottom for top, bottom in row_boxes):
             continue
         text = tidy(line["text"])
-        if not text or _PAGE_NUMBER.match(text):
+        if not text or is_page_number(text) or _BARE_NUMBER.match(text):
             continue
         chars = line.get("chars") or []
         width = (line["x1"] - line["x0"]) / max(len(chars), 1)
