@@ -111,6 +111,7 @@ def _items(tables: list[Table], version: str) -> list[_Item]:
     items: list[_Item] = []
     table2_block: Block | None = None
     pending: list[str] = []  # label-only cells not yet given to a row
+    blank_above: _Item | None = None  # a label whose cells were all blank: its numbers may follow
     for table in tables:
         for grid_row in table.rows:
             fragments: list[str] = []
@@ -138,11 +139,19 @@ def _items(tables: list[Table], version: str) -> list[_Item]:
                 current = _Item(cell, fragments=pending + fragments, table2_block=table2_block)
                 pending = []
                 items.append(current)
+            if current is not None and current.label is None and blank_above is not None:
+                # A label printed in a row of its own, its numbers in the row below under an empty label cell.
+                blank_above.values = current.values
+                items.pop()
+                current = None
+            blank_above = None
             if current is not None and not current.values:
                 items.pop()  # a label without numbers: a heading, a group label, or a wrapped piece
                 pending = (pending + current.fragments + [current.label or ""])[-3:]
             elif current is not None:
                 pending = []
+                if current.label is not None and not any(map(clean, current.values)):
+                    blank_above = current
     # Numbers with no label and nothing in them (an empty grid row) say nothing.
     return [item for item in items if item.values and (item.label is not None or any(map(clean, item.values)))]
 
