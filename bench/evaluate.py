@@ -172,10 +172,8 @@ def judge_series(case: dict, answer: Answer) -> tuple[str, str]:
         if not figures:
             return "miss", "no series"
         body, year, value = figures[0]
-        fits_a_row = any(
-            _row_matches(key, body, year) and same_number(value, want) for key, want in values.items()
-        ) and case.get("body", body) == body
-        if fits_a_row:
+        from_the_report = case.get("body", body) == body and case.get("year", year) == year
+        if from_the_report and any(_row_matches(k, body, year) and same_number(value, v) for k, v in values.items()):
             return "miss", "one figure of the series, not the series"
         return "wrong", f"one figure {value} ({body} {year}), not the series"
     change = stated_change(answer)
