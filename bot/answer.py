@@ -13,13 +13,18 @@ from typing import Any
 
 from bot.understand import BodyNames, CellQuery, Understanding, body_aliases, understand, vocabulary
 from index.passages import PassageIndex, body_words, load_index
-from index.tokenize import add_words, places, tokenize, word_edges
+from index.tokenize import add_words, cut, tokenize
 from ingest.nationalformat import fold, national_format
 from ingest.store import database_path, open_db
 from ingest.values import format_number
 
 MARK_OPEN, MARK_CLOSE = "【", "】"  # matched words in a passage; Telegram turns them bold
 _MAX_CANDIDATES = 8
+_MIN_COVERAGE = 0.3  # of the question's search weight a passage must hold to answer it
+_OVERVIEW_TOPICS = 8
+_TOPIC_LENGTH = 40
+# Asking how a body works: a question this broad is answered with its 总体情况 in brief.
+_HOW = ("怎么", "怎样", "如何", "做法", "情况")
 
 
 @dataclass
@@ -67,7 +72,7 @@ class Engine:
 
     def __init__(self, data_dir: Path):
         self.data_dir = data_dir
-        places("")  # jieba's dictionary and tagger load now, not on the first question
+        understand("", BodyNames.build({}))  # jieba, the vocabulary and the gazetteer load now, not on the first question
         self.snapshot = Snapshot.load(data_dir)
         _settle()
 
@@ -138,12 +143,14 @@ class Snapshot:
             )
         ]
         aliases: dict[int, set[str]] = {}
+        names: dict[int, str] = {}
         for body_id, name, short in conn.execute("SELECT id, name, short_name FROM bodies"):
             aliases[body_id] = body_aliases(name, short)
+            names[body_id] = name
         for body_id, name in conn.execute("SELECT body_id, name FROM body_names"):
             aliases.setdefault(body_id, set()).update(body_aliases(name, name))
         add_words(body_words(conn))
-        return cls(conn, reports, BodyNames.build(aliases), load_index(data_dir))
+        return cls(conn, reports, BodyNames.build(aliases, names), load_index(data_dir))
 
     # ------------------------------------------------------------ answering
 
@@ -161,20 +168,18 @@ class Snapshot:
         return result
 
     def _answer(self, question: str, report_id: str | None) -> Answer:
-        understood = understand(question, self.body_names, places(question), word_edges(fold(question)))
+        understood = understand(question, self.body_names, cut(fold(question)))
         if report_id is not None:
             chosen = self.by_id.get(report_id)
             if chosen is None:
                 return self._none(question, "这份报告已不在我的资料中。")
             understood.bodies, understood.year = [chosen.body_id], chosen.year
-        if understood.unknown_places and not understood.bodies:
+        if understood.unknown_places and report_id is None:
             return self._none(question, f"我没有关于“{'、'.join(understood.unknown_places)}”的报告。")
-        asks_figure = understood.cell is not None and understood.wants_figure and report_id is None
-        if asks_figure and understood.other_body:
+        if understood.vague_places and report_id is None:
+            return self._none(question, f"“{'、'.join(understood.vague_places)}”是指哪个单位？请说出它的名称。")
+        if understood.other_body and report_id is None:
             return self._none(question, f"我没有“{understood.other_body}”的报告。")
-        if asks_figure and understood.maybe_unknown_places and not understood.bodies:
-            # A number is given only for a body the question surely means.
-            return self._none(question, f"我没有关于“{'、'.join(understood.maybe_unknown_places)}”的报告。")
         reports = self._reports_for(understood)
         if isinstance(reports, Answer):
             return reports
@@ -242,6 +247,12 @@ class Snapshot:
             )
         block = blocks[0]
         column = self._column(cell, block)
+        if column is None:
+            return self._none(
+                question,
+                f"{report.label}的报告采用{fmt.version(report.format).name}（{fmt.version(report.format).issued_by}），"  # type: ignore[union-attr]
+                f"其表{cell.table}中“{cell.words}”没有“{cell.column_words}”这一列。",
+            )
         leaves = [leaf for row in cell.rows for leaf in self._stored_rows(report, cell.table, block, row)]
         if not leaves:
             return self._none(question, f"{report.label}的报告中没有读到表{cell.table}里“{cell.words}”这一格。")
@@ -290,9 +301,15 @@ class Snapshot:
         return "\n" + "\n".join(notes) if notes else ""
 
     def _column(self, cell: CellQuery, block):
+        """The column asked for, or the table's default; None when the words name a column this block lacks."""
         keys = [c.key for c in block.columns]
-        if cell.column in keys:
-            return block.column(cell.column)
+        named = next((block.column(key) for key in cell.columns if key in keys), None)
+        if named is not None:
+            return named
+        # 多少件, 金额: words that only hint at a column leave the choice to the table's default.
+        words = cell.column_words or ""
+        if cell.columns and not (words in vocabulary().quantity or words.startswith("多少")):
+            return None
         for key in vocabulary().default_columns.get(cell.table, ()):
             if key in keys:
                 return block.column(key)
@@ -336,21 +353,68 @@ class Snapshot:
     # ------------------------------------------------------------ passages
 
     def _passage_answer(self, question: str, understood: Understanding, reports: list[ReportRef]) -> Answer:
+        """The passage that answers best; a broad question about a body's work gets its section's overview."""
         if self.index is None:
             return self._none(question, "检索索引还没有建立，请管理员重新导入报告。")
         tokens = self._search_tokens(question, understood)
+        alternatives = [[t for word in group for t in tokenize(word)] for group in understood.also_search]
         allowed = {r.id for r in reports} if len(reports) < len(self.reports) else None
-        hits = self.index.search(tokens, k=6, reports=allowed)
+        # A passage that holds little of what was asked answers another question.
+        hits = [
+            h for h in self.index.search(tokens, 12, allowed, alternatives) if h.coverage >= _MIN_COVERAGE
+        ]
+        if understood.section is not None:
+            in_section = [h for h in hits if self._passage(h.report_id, h.ordinal)[0] == understood.section]
+            hits = in_section + [h for h in hits if h not in in_section]
+        specific = self._specific_tokens(tokens, understood)
+        one_body = len({r.body_id for r in reports}) == 1
+        if (not hits or not specific) and one_body and (understood.section is not None or _asks_how(question)):
+            return self._overview(question, understood, reports)
         if not hits:
             return self._none(question, "我持有的报告里没有找到与这个问题相关的内容。")
-        more = [{"report_id": h.report_id, "ordinal": h.ordinal, "score": round(h.score, 4)} for h in hits[1:]]
+        more = [{"report_id": h.report_id, "ordinal": h.ordinal, "score": round(h.score, 4)} for h in hits[1:6]]
         return self._quote(question, hits[0].report_id, hits[0].ordinal, tokens, more)
+
+    def _specific_tokens(self, tokens: list[str], understood: Understanding) -> list[str]:
+        """The search words that say more than which section is meant (查阅点, not 怎么做)."""
+        assert self.index is not None
+        generic = set(tokenize(understood.section_words))
+        idf = self.index.bm25.idf()
+        vocabulary_ = self.index.bm25.vocabulary
+        return [t for t in tokens if t not in generic and (t not in vocabulary_ or idf[vocabulary_[t]] > 0)]
+
+    def _overview(self, question: str, understood: Understanding, reports: list[ReportRef]) -> Answer:
+        """A section of one body's report in brief: its first passage, then what its other passages are about."""
+        bodies = {r.body_id for r in reports}
+        if len(bodies) > 1:
+            return self._clarify(question, reports)
+        report = max(reports, key=lambda r: r.year)
+        section = understood.section or 1
+        passages = self._section_passages(report.id, section)
+        if not passages:
+            return self._none(question, f"{report.label}的报告中没有找到这一部分的内容。")
+        first_ordinal, heading, first = passages[0]
+        topics = list(dict.fromkeys(_topic(h, t) for _, h, t in passages[1:]))
+        section_title = self._section_title(report.id, section)
+        text = f"{report.label}报告“{section_title}”：\n{first}"
+        if topics:
+            text += "\n这一部分还讲到：\n" + "\n".join(f"· {t}" for t in topics[:_OVERVIEW_TOPICS])
+        text += f"\n来源：《{report.title}》{section_title}。"
+        source = {"section": section, "section_title": section_title, "heading": heading, "passage": first_ordinal}
+        more = [{"report_id": report.id, "ordinal": ordinal, "score": 0.0} for ordinal, _, _ in passages[1:6]]
+        return Answer(question, "passage", text, None, None, report.as_dict(), source, more=more)
+
+    def _section_passages(self, report_id: str, section: int) -> list[tuple[int, str, str]]:
+        return self.conn.execute(  # type: ignore[union-attr]
+            "SELECT ordinal, heading, text FROM passages WHERE report_id = ? AND section = ? ORDER BY ordinal",
+            [report_id, section],
+        ).fetchall()
 
     def passage_answer(self, question: str, report_id: str, ordinal: int) -> Answer:
         """One given passage as the answer to a question."""
         started = time.perf_counter()
         question = question.strip()
-        understood = understand(question, self.body_names, places(question), word_edges(fold(question)))
+        understood = understand(question, self.body_names, cut(fold(question)))
         result = self._quote(question, report_id, ordinal, self._search_tokens(question, understood), [])
         result.latency_ms = round((time.perf_counter() - started) * 1000, 3)
         return result
@@ -448,6 +512,18 @@ def _common_group(block, cell: CellQuery) -> str:
     """The format's name for rows asked about together (行政诉讼), else the question's words."""
     labels = {block.row(row).group_label for row in cell.rows}
     return labels.pop() if len(labels) == 1 and None not in labels else cell.words
+
+
+def _asks_how(question: str) -> bool:
+    return any(word in question for word in _HOW)
+
+
+def _topic(heading: str, text: str) -> str:
+    """What a passage is about: its heading, else its first sentence (two when the first is a
+    heading run into the text, （一）主动公开情况。…), kept short."""
+    sentences = text.split("。")
+    topic = heading or (sentences[0] if len(sentences[0]) > _TOPIC_LENGTH // 3 else "。".join(sentences[:2]))
+    return topic if len(topic) <= _TOPIC_LENGTH else topic[:_TOPIC_LENGTH] + "…"
 
 
 def mark(text: str, tokens: list[str]) -> str:

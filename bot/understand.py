@@ -1,7 +1,9 @@
 """What a question asks: which body, which year, which table cell, and whether a figure at all.
 
 The table cells are known from the national format (its own labels) plus the everyday
-words in config/aliases.toml; the bodies from the reports held.
+words in config/aliases.toml; the bodies from the reports held; places from the gazetteer
+of divisions. A figure is wanted only when every word of the question is accounted for:
+a row not understood is never replaced by another row.
 """
 
 from __future__ import annotations
@@ -11,17 +13,36 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
+from typing import Callable
 
 from config import config_file
+from index.tokenize import cut
 from ingest.nationalformat import fold, national_format, normalize_label
+from ingest.places import Place, body_place, gazetteer
+from ingest.places import short_name as place_short_name
 
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)\s*年?")
+# A year is 2020年 (or 2020年度); a bare 2020 counts only where it is not a count (超过2000件).
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)(\s*年度?)?")
+_COUNT_AFTER = re.compile(r"\s*(?:件|项|个|次|元|万|条|人|家|余|多|起|宗|份)")
+_COUNT_BEFORE = ("超过", "达到", "不到", "多于", "少于", "高于", "低于", "有", "共", "近", "约")
 _CHINESE_DIGITS = {"〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
 _CHINESE_YEAR = re.compile(r"([〇零一二三四五六七八九]{4})年")
-_DEPARTMENT = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:局|委员会|管委会|办公室|办公厅|厅|委|署|中心|院)")
+_DEPARTMENT = re.compile(r"[^的去在了是有被和对向从到把给为\W\d]{1,6}?(?:局|委员会|管委会|办公室|办公厅|厅|委|署|中心)")
 _RELATIVE_YEARS = {"前年": -2, "去年": -1, "上一年": -1, "上年度": -1, "今年": 0, "本年度": 0}
+# 比去年, 比上一年: a comparison with the year before the report's, not a year of its own.
+_COMPARED = re.compile(r"(?:比|较|同比|相比|对比)(?:前年|去年|上一年|上年度|上年)")
 # Labels too generic to name a row on their own (they are column headers too).
 _GENERIC_LABELS = {"其他", "总计"}
+# A place not in the gazetteer (a new district, a town, a street) ends like one ...
+_PLACE_ENDINGS = tuple("省市区县州旗盟镇乡")
+# ... but these stems make words that name no place: 我们县, 哪个区, 开发区, 本市, 社区.
+_NOT_PLACE_STEMS = frozenset(
+    "我们 你们 他们 咱们 哪个 哪些 这个 那个 每个 各个 一个 某个 某某 本 该 全 各 我 这 那 其 某 "
+    "开发 高新 新 老 城 市 郊 辖 社 小 景 园 行政 自治 特 地 街 上级 下级 周边 附近 所在 当地 "
+    "外地 本地 其他 超 都 城乡 乡 山 矿 林 保税 产业 工业 农业 经济 示范 试验 实验 合作".split()
+)
+_PLACE_BEFORE_GOVERNMENT = re.compile(r"([\u4e00-\u9fff]{2,3}?(?:省|市|县|区))(?:人民)?政府")
+_PUNCTUATION = re.compile(r"^[\W_]+$")
 
 
 @dataclass(frozen=True)
@@ -36,23 +57,36 @@ class Target:
 class CellQuery:
     table: int
     rows: tuple[str, ...]  # one row, or several whose figures are added up
-    column: str | None  # None: the table's default column
+    columns: tuple[str, ...]  # the columns the words may mean, best first; () for the table's default
     words: str  # the words in the question that named the row
+    column_words: str | None = None  # the words that named the column, if any
 
 
 @dataclass
 class Understanding:
     question: str
     bodies: list[int] = field(default_factory=list)
+    # Each body the question names, in order (A和B谁多: two groups).
+    body_groups: list[tuple[int, ...]] = field(default_factory=list)
+    # Places named that no body named accounts for (柳州市 when only 柳州市城中区 is held).
     unknown_places: list[str] = field(default_factory=list)
-    maybe_unknown_places: list[str] = field(default_factory=list)  # 淮安, or 深度: tagged as places
+    # Words that stand for a place without naming it (我们县, 哪个区), where no body is named.
+    vague_places: list[str] = field(default_factory=list)
     # A department named right after a body held (淮安市 公安局): another body, not held.
     other_body: str | None = None
     year: int | None = None
+    years: list[int] = field(default_factory=list)  # every year named, in order
+    compared_with_previous: bool = False  # 比去年, 比上一年
     series: bool = False
     cell: CellQuery | None = None
     wants_figure: bool = False
-    rest: str = ""  # the question without the body, year and cell words: what to search for
+    # Words left over that the cell does not account for: a figure would answer another question.
+    unexplained: list[str] = field(default_factory=list)
+    rest: str = ""  # the question without the body and year: what to search for
+    section: int | None = None  # the section a passage question points to (明年怎么改进 → 5)
+    section_words: str = ""  # the words that pointed to it
+    # The words reports use for the question's words, a group for each (哪里: 地址, 地点, 位于).
+    also_search: list[list[str]] = field(default_factory=list)
 
 
 class Phrases:
@@ -66,51 +100,55 @@ class Phrases:
         self.mapping = {phrase: targets for phrase, targets in mapping.items() if phrase}
         self.longest = max(map(len, self.mapping), default=0)
 
-    def find(self, text: str, edges: set[int] | None = None) -> tuple[str, tuple] | None:
-        """The longest phrase in the text; with `edges`, only one that starts and ends on them."""
+    def find(
+        self, text: str, edges: set[int] | None = None, accept: Callable[[int, int], bool] | None = None
+    ) -> tuple[str, tuple, int] | None:
+        """The longest phrase in the text and where it starts; with `edges`, only one that starts
+        and ends on them; with `accept`, only one whose span (start, end) it accepts."""
         for length in range(min(self.longest, len(text)), 0, -1):
             for start in range(len(text) - length + 1):
                 if edges is not None and (start not in edges or start + length not in edges):
                     continue
                 targets = self.mapping.get(text[start : start + length])
-                if targets:
-                    return text[start : start + length], targets
+                if targets and (accept is None or accept(start, start + length)):
+                    return text[start : start + length], targets, start
         return None
 
 
 @dataclass(frozen=True)
 class BodyNames:
-    """The bodies held, by every name people use for them, and the places those names contain."""
+    """The bodies held, by every name people use for them, and where each body is."""
 
     phrases: Phrases  # alias → body ids (an alias two bodies share names both)
-    place_parts: frozenset[str]  # every piece of a held name a place could be: 南京, 鼓楼区…
+    places: dict[int, tuple[Place, ...]]  # body id → its place, from its name
 
     @classmethod
-    def build(cls, aliases: dict[int, set[str]]) -> "BodyNames":
+    def build(cls, aliases: dict[int, set[str]], names: dict[int, str] | None = None) -> "BodyNames":
         by_alias: dict[str, list[int]] = {}
-        for body_id, names in aliases.items():
-            for name in names:
+        for body_id, body_aliases_ in aliases.items():
+            for name in body_aliases_:
                 by_alias.setdefault(name, []).append(body_id)
-        parts = {
-            name[start : start + length]
-            for name in by_alias
-            for length in range(2, 7)
-            for start in range(len(name) - length + 1)
-        }
-        return cls(Phrases({a: tuple(sorted(ids)) for a, ids in by_alias.items()}), frozenset(parts))
+        places = {body_id: body_place(name) for body_id, name in (names or {}).items()}
+        return cls(Phrases({a: tuple(sorted(ids)) for a, ids in by_alias.items()}), places)
 
 
 @dataclass(frozen=True)
 class Vocabulary:
     rows: Phrases
+    cells: Phrases
     weak_rows: Phrases
     columns: dict[int, Phrases]  # by table
     groups: dict[Target, tuple[Target, ...]]
     default_columns: dict[int, tuple[str, ...]]
     body_aliases: dict[str, tuple[str, ...]]
+    departments: dict[str, tuple[str, ...]]  # full name → short names, and short → full
     quantity: tuple[str, ...]
     prose: tuple[str, ...]
     series: tuple[str, ...]
+    filler: frozenset[str]
+    row_words: dict[Target, frozenset[str]]  # every phrase that names a row or column
+    section_words: Phrases  # words → the section a passage question points to
+    synonyms: dict[str, tuple[str, ...]]  # a question's word → the words reports use for it
 
 
 def _target(name: str) -> Target:
@@ -128,8 +166,9 @@ def vocabulary() -> Vocabulary:
     for table in fmt.tables:
         for block in table.blocks:
             for row in block.rows:
-                for phrase in _label_phrases(row.label):
-                    rows.setdefault(phrase, set()).add(Target(table.number, row.key))
+                for label in (row.label, *row.also):
+                    for phrase in _label_phrases(label):
+                        rows.setdefault(phrase, set()).add(Target(table.number, row.key))
             for column in block.columns:
                 for phrase in _label_phrases(column.label):
                     columns.setdefault(phrase, set()).add(Target(table.number, column.key))
@@ -139,24 +178,40 @@ def vocabulary() -> Vocabulary:
     for name, phrases in aliases["columns"].items():
         for phrase in phrases:
             columns.setdefault(fold(phrase), set()).add(_target(name))
+    cells = {fold(p): (_target(name.rsplit(".", 1)[0]), name.rsplit(".", 1)[1]) for name, ps in aliases["cells"].items() for p in ps}
+    departments: dict[str, set[str]] = {}
+    for full, shorts in aliases["departments"].items():
+        for short in shorts:
+            departments.setdefault(full, set()).add(short)
+            departments.setdefault(short, set()).add(full)
     words = aliases["words"]
+    row_words: dict[Target, set[str]] = {}
+    for phrase, targets in (*rows.items(), *columns.items()):
+        for target in targets:
+            row_words.setdefault(target, set()).add(phrase)
     return Vocabulary(
         rows=Phrases({p: tuple(sorted(t, key=lambda x: (x.table, x.key))) for p, t in rows.items()}),
+        cells=Phrases({p: target for p, target in cells.items()}),
         weak_rows=Phrases(
             {fold(p): (_target(name),) for name, phrases in aliases["weak_rows"].items() for p in phrases}
         ),
         columns={
             table.number: Phrases(
-                {p: tuple(t for t in ts if t.table == table.number) for p, ts in columns.items()}
+                {p: tuple(sorted((t for t in ts if t.table == table.number), key=lambda t: t.key)) for p, ts in columns.items()}
             )
             for table in fmt.tables
         },
         groups={_target(k): tuple(_target(v) for v in vs) for k, vs in aliases["groups"].items()},
         default_columns={int(t): tuple(keys) for t, keys in aliases["default_columns"].items()},
         body_aliases={name: tuple(fold(a) for a in names) for name, names in aliases["bodies"].items()},
+        departments={k: tuple(sorted(v)) for k, v in departments.items()},
         quantity=tuple(words["quantity"]),
         prose=tuple(words["prose"]),
         series=tuple(words["series"]),
+        filler=frozenset(words["filler"]) | frozenset(words["quantity"]),
+        row_words={t: frozenset(ws) for t, ws in row_words.items()},
+        section_words=Phrases({fold(w): (int(n),) for n, ws in aliases["sections"].items() for w in ws}),
+        synonyms={fold(w): tuple(ws) for w, ws in aliases["synonyms"].items()},
     )
 
 
@@ -172,78 +227,244 @@ def _label_phrases(label: str) -> set[str]:
     return {p for p in phrases if len(p) >= 2 and p not in _GENERIC_LABELS}
 
 
+# ---------------------------------------------------------------- bodies
+
+
 def body_aliases(name: str, short: str) -> set[str]:
-    """Names people use for a body: full, without 人民政府, short, short without 区/县/市, …政府."""
-    names = {name, short, name.removesuffix("人民政府"), short + "政府", short + "人民政府"}
+    """Names people use for a body, derived from its name.
+
+    淮安市洪泽区人民政府: 洪泽区, 洪泽区政府, 洪泽, 淮安市洪泽区 …; 上海市人民政府办公厅:
+    上海市政府办公厅, 上海市政府办 …; 沭阳县发展和改革局: 沭阳县发改局, 沭阳发改局.
+    """
+    vocab = vocabulary()
+    names = {name, short, name.replace("人民政府", "政府")}
+    if name.endswith("人民政府"):
+        names |= {name.removesuffix("人民政府"), short + "政府", short + "人民政府"}
+        stem = place_short_name(short)
+        if stem:
+            names |= {stem, stem + "政府"}
     if len(short) >= 3 and short[-1] in "区县市州旗":
-        names.add(short[:-1])
-    names |= set(vocabulary().body_aliases.get(name, ()))
+        names.add(short[:-1])  # 洪泽 for 洪泽区; matched only as a whole word
+    # A department: the same place in front of each name people use for it.
+    department = max((d for d in vocab.departments if name.endswith(d) and len(name) > len(d)), key=len, default=None)
+    if department is not None:
+        place = name[: -len(department)]
+        places = {place}
+        chain = gazetteer().leading(place)
+        if chain and "".join(word for word, _ in chain) == place:
+            last = chain[-1][0]
+            places |= {last, place_short_name(last) or last}
+        names |= {p + other for p in places for other in (department, *vocab.departments[department])}
+    names |= set(vocab.body_aliases.get(name, ()))
     return {fold(n) for n in names if len(n) >= 2}
 
 
-def find_year(text: str, today: date | None = None) -> int | None:
-    """A year the question names: 2020年, 二〇二〇年, 去年…; None if it names none."""
+def find_years(text: str, today: date | None = None) -> list[int]:
+    """The years a question names, in order: 2020年, 二〇二〇年, a bare 2020 that is no count, 去年…"""
     text = _CHINESE_YEAR.sub(lambda m: "".join(_CHINESE_DIGITS[c] for c in m.group(1)) + "年", text)
-    match = _YEAR.search(text)
-    if match:
-        return int(match.group(1))
-    for word, offset in _RELATIVE_YEARS.items():
-        if word in text:
-            return (today or date.today()).year + offset
-    return None
+    years = []
+    for match in _YEAR.finditer(text):
+        if not match.group(2):
+            if _COUNT_AFTER.match(text, match.end()) or text[: match.start()].endswith(_COUNT_BEFORE):
+                continue  # 超过2000件: a number, not a year
+        years.append(int(match.group(1)))
+    if years:
+        return years
+    this_year = (today or date.today()).year
+    text = _COMPARED.sub(" ", text)
+    return [this_year + offset for word, offset in _RELATIVE_YEARS.items() if word in text][:1]
 
 
-def understand(
-    question: str,
-    bodies: BodyNames,
-    places: tuple[list[str], list[str]] = ([], []),
-    edges: set[int] | None = None,
-) -> Understanding:
+def find_year(text: str, today: date | None = None) -> int | None:
+    """The first year a question names, or None."""
+    years = find_years(text, today)
+    return years[0] if years else None
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    """The text with a span replaced by spaces, so that offsets stay and phrases cannot span it."""
+    return text[:start] + " " * (end - start) + text[end:]
+
+
+def _places_named(
+    text: str, words: list[str], groups: list[tuple[int, ...]], bodies: BodyNames
+) -> tuple[list[str], list[tuple[int, int]]]:
+    """Places the question names that no body it names accounts for, and the spans of those that fit.
+
+    A place fits a body when it is the body's place or contains it: 江苏省 and 淮安市 fit
+    洪泽区; 西宁市 does not fit 柳州市城中区, nor does 柳州市 a question naming no body held.
+    """
+    edges = _edges(words)
+    body_places = [p for group in groups for body in group for p in bodies.places.get(body, ())]
+    unknown: list[str] = []
+    fitting: list[tuple[int, int]] = []
+    for start, end, places in gazetteer().mentions(text, edges):
+        if not text[start:end].strip():
+            continue
+        if groups and (not body_places or any(p.contains(b) for p in places for b in body_places)):
+            fitting.append((start, end))
+            continue
+        unknown.append(text[start:end])
+    if not groups:
+        unknown += [p for p in _places_by_their_ending(text, words) if p not in unknown]
+    return unknown, fitting
+
+
+def _vague_places(words: list[str]) -> list[str]:
+    """Words that stand for a place without naming one: 我们县, 哪个区, 开发区, 本市."""
+    found = []
+    for word, after in zip(words, words[1:] + [""]):
+        if len(word) >= 2 and word[-1] in _PLACE_ENDINGS and word[:-1] in _NOT_PLACE_STEMS:
+            found.append(word)
+        elif after and len(after) == 1 and after in _PLACE_ENDINGS and word in _NOT_PLACE_STEMS:
+            found.append(word + after)
+    return found
+
+
+def _places_by_their_ending(text: str, words: list[str]) -> list[str]:
+    """Places the gazetteer does not know (a new district, a town): a word ending like a place."""
+    found = []
+    for word, after in zip(words, words[1:] + [""]):
+        if gazetteer().places(word):
+            continue
+        if len(word) >= 3 and word.endswith(_PLACE_ENDINGS) and word[:-1] not in _NOT_PLACE_STEMS:
+            found.append(word)
+        elif (
+            len(word) == 2
+            and after in _PLACE_ENDINGS
+            and not _PUNCTUATION.match(word)
+            and word not in _NOT_PLACE_STEMS
+            and not gazetteer().places(word + after)
+        ):
+            found.append(word + after)
+    found += [p for p in _PLACE_BEFORE_GOVERNMENT.findall(text) if not gazetteer().places(p)]
+    return [p for p in dict.fromkeys(found) if p[:-1] not in _NOT_PLACE_STEMS]
+
+
+def _edges(words: list[str]) -> set[int]:
+    edges, position = {0}, 0
+    for word in words:
+        position += len(word)
+        edges.add(position)
+    return edges
+
+
+# ---------------------------------------------------------------- the question
+
+
+def understand(question: str, bodies: BodyNames, words: list[str] | None = None) -> Understanding:
     """Read a question against the bodies held and the format's vocabulary.
 
-    `places` are the place names a tagger found in the question, sure and maybe; any that
-    no body held accounts for is reported as unknown, so that no other body's figure is
-    given for it.
-    `edges` are the word boundaries of the folded question: a body's name must stand there
-    as whole words (市南 is not in 贵阳市南明区).
+    `words` are the question's words (jieba, on the folded text): a body's name must stand
+    on their boundaries (市南 is not in 贵阳市南明区), and a short place name too.
     """
     vocab = vocabulary()
     text = fold(question)
+    words = words if words is not None else [text]
+    edges = _edges(words)
     result = Understanding(question=question)
 
-    body_match = bodies.phrases.find(text, edges)
-    if body_match:
-        phrase, ids = body_match
-        result.bodies = list(ids)
-        department = _DEPARTMENT.match(text, text.index(phrase) + len(phrase))
-        if department:
+    # Bodies: every one named, longest names first, kept in the order the question names them.
+    remaining = text
+    named: list[tuple[int, tuple[int, ...]]] = []
+    while (match := bodies.phrases.find(remaining, edges)) is not None:
+        phrase, ids, start = match
+        named.append((start, ids))
+        department = _DEPARTMENT.match(text, start + len(phrase))
+        end = start + len(phrase)
+        if department and result.other_body is None:
             result.other_body = phrase + department.group(0)
-        text = text.replace(phrase, " ")
-    sure, maybe = places
-    result.unknown_places = [p for p in sure if fold(p) not in bodies.place_parts]
-    result.maybe_unknown_places = [p for p in maybe if fold(p) not in bodies.place_parts]
+            end = department.end()
+        remaining = _blank(remaining, start, end)
+    result.body_groups = [ids for _, ids in sorted(named)]
+    result.bodies = list(dict.fromkeys(b for group in result.body_groups for b in group))
+    result.unknown_places, fitting = _places_named(remaining, words, result.body_groups, bodies)
+    for start, end in fitting:
+        remaining = _blank(remaining, start, end)
+    if not result.body_groups:
+        result.vague_places = _vague_places(words)
 
-    result.year = find_year(text)
-    text = _YEAR.sub(" ", text)
-    result.series = any(word in text for word in vocab.series)
-
-    row_match = vocab.rows.find(text)
-    weak = row_match is None
-    row_match = row_match or vocab.weak_rows.find(text)
-    if row_match:
-        phrase, targets = row_match
-        text = text.replace(phrase, " ")
-        target = targets[0]
-        rows = vocab.groups.get(target, (target,))
-        column_match = vocab.columns[target.table].find(text)
-        column = None
-        if column_match:
-            column = column_match[1][0].key
-            text = text.replace(column_match[0], " ")
-        result.cell = CellQuery(target.table, tuple(r.key for r in rows), column, phrase)
-        asks_number = any(word in question for word in vocab.quantity)
-        asks_prose = any(word in question for word in vocab.prose)
-        # A word that only weakly names a row (申请) asks for a figure only with 多少 or the like.
-        result.wants_figure = asks_number or (not asks_prose and not weak)
-    result.rest = text
+    result.compared_with_previous = _COMPARED.search(remaining) is not None
+    result.years = find_years(remaining)
+    result.year = result.years[0] if result.years else None
+    for match in reversed(list(_YEAR.finditer(remaining))):
+        if int(match.group(1)) in result.years:
+            remaining = _blank(remaining, match.start(), match.end())
+    result.series = any(word in remaining for word in vocab.series)
+    _read_cell(result, remaining, question)
+    pointed = vocab.section_words.find(remaining)
+    if pointed is not None:
+        result.section_words, (result.section,), _ = pointed
+    result.also_search = [list(words_) for phrase, words_ in vocab.synonyms.items() if phrase in remaining]
+    for word in _RELATIVE_YEARS:
+        remaining = remaining.replace(word, " " * len(word))
+    result.rest = remaining
     return result
+
+
+def _read_cell(result: Understanding, text: str, question: str) -> None:
+    """The cell the question names, and whether it asks for that figure and nothing else."""
+    vocab = vocabulary()
+    cell_match = vocab.cells.find(text)
+    row_match = vocab.rows.find(text)
+    weak = False
+    columns: tuple[str, ...] = ()
+    column_words: str | None = None
+    if cell_match and (row_match is None or len(cell_match[0]) >= len(row_match[0])):
+        phrase, (target, column), start = cell_match
+        columns, column_words = (column,), phrase
+    elif row_match:
+        phrase, targets, start = row_match
+        target = targets[0]
+    elif (row_match := vocab.weak_rows.find(text)) is not None:
+        phrase, targets, start = row_match
+        target, weak = targets[0], True
+    else:
+        return
+    end = start + len(phrase)
+    rows = vocab.groups.get(target, (target,))
+    if not columns:
+        # A column's words may overlap the row's (政府集中采购项目数量) but must add to them.
+        found = vocab.columns[target.table].find(text, accept=lambda s, e: s < start or e > end)
+        if found:
+            column_words, targets, column_start = found
+            columns = tuple(t.key for t in targets)
+            text = _blank(text, column_start, column_start + len(column_words))
+    text = _blank(text, start, end)
+    result.cell = CellQuery(target.table, tuple(r.key for r in rows), columns, phrase, column_words)
+    result.unexplained = _unexplained(text, target, rows, columns)
+    asks_number = any(word in question for word in vocab.quantity)
+    asks_prose = any(word in question for word in vocab.prose)
+    # A word that only weakly names a row (申请) asks for a figure only with 多少 or the like,
+    # and a question with words the cell does not account for asks for something else.
+    result.wants_figure = not result.unexplained and (asks_number or (not asks_prose and not weak))
+
+
+def _unexplained(text: str, target: Target, rows: tuple[Target, ...], columns: tuple[str, ...]) -> list[str]:
+    """Words of the question left over that are neither filler nor words of the cell asked about."""
+    vocab = vocabulary()
+    fmt = national_format()
+    related: set[str] = set()
+    for row in rows:
+        for block in fmt.table(row.table).blocks:
+            if any(r.key == row.key for r in block.rows):
+                path = [row.key]
+                while (parent := block.row(path[-1]).parent) is not None:
+                    path.append(parent)
+                for key in path:
+                    related |= vocab.row_words.get(Target(row.table, key), frozenset())
+    related |= vocab.row_words.get(target, frozenset())
+    for group, members in vocab.groups.items():
+        if target in members or any(r in members for r in rows):
+            related |= vocab.row_words.get(group, frozenset())
+    for column in columns:
+        related |= vocab.row_words.get(Target(target.table, column), frozenset())
+    left = []
+    for word in cut(text):
+        word = word.strip()
+        if not word or _PUNCTUATION.match(word) or word.isdigit() or word in vocab.filler:
+            continue
+        if any(word in phrase for phrase in related) or word in vocab.prose or word in vocab.series or word in _RELATIVE_YEARS:
+            continue
+        left.append(word)
+    return left

@@ -160,6 +160,38 @@ class BM25Index:
         order = np.lexsort((passages, -scores))
         return [(int(passages[i]), float(scores[i])) for i in order]
 
+    def terms_of(self, passage: int) -> np.ndarray:
+        """The term ids a passage holds (from its segment's forward index)."""
+        for segment in self.segments:
+            if segment.first_doc <= passage < segment.first_doc + segment.count:
+                local = passage - segment.first_doc
+                return segment.doc_terms[segment.doc_indptr[local] : segment.doc_indptr[local + 1]]
+        return np.empty(0, dtype=np.int32)
+
+    def coverage(self, tokens: Sequence[str], passage: int, alternatives: Sequence[Sequence[str]] = ()) -> float:
+        """The share of the query's weight (idf) that the passage holds.
+
+        A word of the query that no passage has weighs as much as the rarest word, so a
+        question about something else covers little. Each group of `alternatives` (the words
+        reports use for one of the question's words) counts once, held if any of it is held.
+        """
+        idf = self.idf()
+        rarest = float(idf.max()) if len(idf) else 1.0
+        held = set(self.terms_of(passage).tolist())
+        total = covered = 0.0
+        for token in set(tokens):
+            term = self.vocabulary.get(token)
+            weight = float(idf[term]) if term is not None else rarest
+            total += weight
+            covered += weight if term in held else 0.0
+        for group in alternatives:
+            terms = [t for t in (self.vocabulary.get(word) for word in group) if t is not None]
+            if not terms:
+                continue  # words no report uses add nothing either way
+            total += max(float(idf[t]) for t in terms)
+            covered += max((float(idf[t]) for t in terms if t in held), default=0.0)
+        return covered / total if total > 0 else 0.0
+
     # ------------------------------------------------------------ saving
 
     def global_arrays(self) -> dict[str, np.ndarray]:

@@ -33,6 +33,7 @@ class Hit:
     report_id: str
     ordinal: int
     score: float
+    coverage: float  # the share of the query's weight the passage holds (0..1)
 
 
 @dataclass
@@ -52,8 +53,13 @@ class PassageIndex:
             self._positions = {rid: i for i, rid in enumerate(self.report_ids)}
         return self._positions
 
-    def search(self, tokens: list[str], k: int = 10, reports: set[str] | None = None) -> list[Hit]:
-        """The k best passages for the tokens, only from `reports` when given."""
+    def search(
+        self, tokens: list[str], k: int = 10, reports: set[str] | None = None, alternatives: list[list[str]] | None = None
+    ) -> list[Hit]:
+        """The k best passages for the tokens, only from `reports` when given; `alternatives` are
+        groups of words that stand for one word of the question (哪里: 地址, 地点) and score too."""
+        alternatives = alternatives or []
+        scored = list(dict.fromkeys([*tokens, *(word for group in alternatives for word in group)]))
         allowed = None
         if reports is not None:
             positions = np.fromiter(
@@ -61,8 +67,13 @@ class PassageIndex:
             )
             allowed = lambda passages: np.isin(self.passage_report[passages], positions)  # noqa: E731
         return [
-            Hit(self.report_ids[int(self.passage_report[p])], int(self.passage_ordinal[p]), score)
-            for p, score in self.bm25.top(tokens, k, allowed)
+            Hit(
+                self.report_ids[int(self.passage_report[p])],
+                int(self.passage_ordinal[p]),
+                score,
+                self.bm25.coverage(tokens, p, alternatives),
+            )
+            for p, score in self.bm25.top(scored, k, allowed)
         ]
 
 

@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 
 # In a folder, files with these endings are taken (and files with none); a file named on
 # the command line is always tried, its type told by its content.
-REPORT_SUFFIXES = {".txt", ".text", ".htm", ".html", ".shtml", ".xhtml", ".pdf", ".docx", ""}
+REPORT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".htm", ".html", ".shtml", ".xhtml", ".pdf", ".docx", ""}
 _PARALLEL_FROM = 4  # fewer files than this are not worth starting processes for
 
 

@@ -163,7 +163,9 @@ def test_a_body_or_year_not_held_gives_none(engine, question, reason):
 def test_a_question_several_reports_fit_gets_clarify(engine):
     answer = engine.answer("行政处罚有多少")
     assert answer.kind == "clarify" and answer.value is None
-    assert {c["body"] for c in answer.candidates} == {"柳州市城中区人民政府", "淮安市人民政府", "淮安市洪泽区人民政府"}
+    assert {c["body"] for c in answer.candidates} == {
+        "柳州市城中区人民政府", "淮安市人民政府", "淮安市洪泽区人民政府", "上海市人民政府办公厅"
+    }
     chosen = engine.answer("行政处罚有多少", report_id=answer.candidates[0]["id"])
     assert chosen.kind == "figure" and chosen.report["id"] == answer.candidates[0]["id"]
 

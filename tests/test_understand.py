@@ -7,20 +7,16 @@ from datetime import date
 import pytest
 
 from bot.understand import BodyNames, body_aliases, find_year, understand
-from index.tokenize import add_words, places, word_edges
+from index.tokenize import add_words, cut
 from ingest.nationalformat import fold
 
-BODIES = {
-    1: body_aliases("青岛市市南区人民政府", "市南区"),
-    2: body_aliases("淮安市洪泽区人民政府", "洪泽区"),
-    3: body_aliases("柳州市城中区人民政府", "城中区"),
-    4: body_aliases("西宁市城中区人民政府", "城中区"),
-}
+NAMES = {1: ("青岛市市南区人民政府", "市南区"), 2: ("淮安市洪泽区人民政府", "洪泽区"), 3: ("柳州市城中区人民政府", "城中区"), 4: ("西宁市城中区人民政府", "城中区")}
+BODIES = {body: body_aliases(*names) for body, names in NAMES.items()}
 
 
 def read(question: str):
     add_words(name for names in BODIES.values() for name in names)
-    return understand(question, BodyNames.build(BODIES), places(question), word_edges(fold(question)))
+    return understand(question, BodyNames.build(BODIES, {b: n for b, (n, _) in NAMES.items()}), cut(fold(question)))
 
 
 def test_a_name_inside_another_place_is_not_that_body():
