@@ -9,7 +9,7 @@ SAMPLE := samples/liuzhou-chengzhong-2020.txt
 $(BIN)/reportbot: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,browse]'
 	touch $@
 
 install: $(BIN)/reportbot
