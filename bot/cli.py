@@ -10,6 +10,8 @@ from pathlib import Path
 import click
 
 from bot.answer import Engine
+from bot.browse import DEFAULT_PORT, BrowseError
+from bot.browse import serve as serve_browse
 from bot.chat import run_chat
 from bot.export import FORMATS, ExportError, export_cells
 from config import load_settings
@@ -171,6 +173,22 @@ def export(body: str | None, year: int | None, fmt: str | None, output: Path, da
     except ExportError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"{count} cells written to {output}")
+
+
+@cli.command()
+@click.option("--port", type=click.IntRange(1, 65535), default=DEFAULT_PORT, show_default=True, help="Port on 127.0.0.1.")
+@_data_option
+def browse(port: int, data_dir: Path | None) -> None:
+    """Serve the database read-only in Datasette, with what each column means and canned queries."""
+    directory = _data_dir(data_dir)
+
+    def started(url: str) -> None:
+        click.echo(f"Serving {database_path(directory)} read-only at {url} (Ctrl-C to stop; restart after an ingest)")
+
+    try:
+        serve_browse(directory, port, on_start=started)
+    except BrowseError as error:
+        raise click.ClickException(str(error)) from None
 
 
 def _read_line(prompt: str) -> str | None:
