@@ -167,3 +167,32 @@ def test_nothing_to_draw_is_refused(tmp_path):
     with pytest.raises(EmptySeries):
         draw_series({"rows": []}, tmp_path / "empty.png")
     assert not (tmp_path / "empty.png").exists()
+
+
+def test_a_series_read_from_the_database_keeps_its_blank(data_dir):
+    from ingest.read import bodies, figure_series
+    from ingest.run import ingest_paths
+    from ingest.store import open_db
+    from tests.conftest import SAMPLE
+
+    ingest_paths([SAMPLE], data_dir)
+    db = open_db(data_dir)
+    try:
+        [body] = bodies(db)
+        rows = figure_series(db, 3, "administrative_query", "legal_services", body_id=body.id)
+    finally:
+        db.close()
+    assert [(r["report"]["year"], r["value"], r["unit"], r["raw"]) for r in rows] == [(2020, None, "件", "")]
+    assert rows[0]["row_path"].endswith("8.属于行政查询事项") and rows[0]["column_label"] == "法律服务机构"
+    [line] = series_figure({"rows": rows}).axes[0].get_lines()
+    assert math.isnan(line.get_ydata()[0])
+
+
+def test_make_chart_draws_both_readme_charts(tmp_path):
+    from bench.chart_example import build
+
+    paths = build(tmp_path)
+    assert [p.name for p in paths] == ["chart-example.png", "chart-bodies.png"]
+    for path in paths:
+        with Image.open(path) as image:
+            assert image.format == "PNG"

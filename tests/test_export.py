@@ -146,3 +146,14 @@ def test_cli_export_writes_and_refuses_in_one_line(data_dir, tmp_path):
     result = runner.invoke(cli, ["export", "--body", "洪泽区", "-o", str(tmp_path / "c.csv")])
     assert result.exit_code == 1
     assert result.output.count("\n") == 1 and "洪泽区" in result.output
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_xlsx(data_dir, tmp_path):
+    ingest_paths([SAMPLE], data_dir)
+    db = open_db(data_dir)
+    with db.conn:
+        db.execute("UPDATE reports SET source_file = '=HYPERLINK(\"http://example.invalid\")'")
+    db.close()
+    export_cells(data_dir, tmp_path / "cells.xlsx", fmt="xlsx")
+    sheet = load_workbook(tmp_path / "cells.xlsx").worksheets[0]
+    assert sheet["J2"].value.startswith("=HYPERLINK") and sheet["J2"].data_type == "s"
