@@ -9,6 +9,7 @@ The series is the `series` answer's fields (ARCHITECTURE.md): `rows`, each
 from __future__ import annotations
 
 import math
+import threading
 from functools import cache
 from pathlib import Path
 from typing import Any, Mapping
@@ -25,6 +26,9 @@ _DPI = 150
 _LINE_COLOUR = "#1f5fa8"
 _BAR_COLOUR = "#2f7ebc"
 _MUTED = "#666666"
+# rc_context swaps matplotlib's global settings: two threads drawing at once (the bot draws off
+# its event loop) could each restore the other's, and a chart would lose its Chinese font.
+_DRAWING = threading.RLock()
 
 
 class EmptySeries(ValueError):
@@ -54,7 +58,7 @@ def _style() -> dict[str, Any]:
 def draw_series(series: Mapping[str, Any] | Any, path: str | Path) -> Path:
     """Draw a series answer (a dict, or an Answer) into a PNG at `path`."""
     path = Path(path)
-    with matplotlib.rc_context(_style()):
+    with _DRAWING, matplotlib.rc_context(_style()):
         figure = series_figure(series)
         figure.savefig(path, format="png", dpi=_DPI)
     return path
@@ -66,7 +70,7 @@ def series_figure(series: Mapping[str, Any] | Any) -> Figure:
     rows = list(data.get("rows") or [])
     if not rows:
         raise EmptySeries("a series needs at least one row to draw")
-    with matplotlib.rc_context(_style()):
+    with _DRAWING, matplotlib.rc_context(_style()):
         figure = Figure(figsize=(8, 4.5), layout="constrained")
         bodies = list(dict.fromkeys(r["report"]["body"] for r in rows))
         years = {r["report"]["year"] for r in rows}
