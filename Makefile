@@ -4,12 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 SAMPLE := samples/liuzhou-chengzhong-2020.txt
 
-.PHONY: install run test eval bench clean
+.PHONY: install run test eval bench chart clean
 
 $(BIN)/reportbot: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,browse]'
 	touch $@
 
 install: $(BIN)/reportbot
@@ -34,6 +34,11 @@ eval: install
 # synthetic reports, beside rank-bm25: a table, and bench/results/bench.json.
 bench: install
 	$(BIN)/python -m bench.run_bench
+
+# The README's charts, docs/chart-example.png and docs/chart-bodies.png: generated reports of
+# made-up bodies, ingested, read back from the database and drawn as a series answer is.
+chart: install
+	$(BIN)/python -m bench.chart_example docs
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

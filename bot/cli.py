@@ -10,7 +10,10 @@ from pathlib import Path
 import click
 
 from bot.answer import Engine
+from bot.browse import DEFAULT_PORT, BrowseError
+from bot.browse import serve as serve_browse
 from bot.chat import run_chat
+from bot.export import FORMATS, ExportError, export_cells
 from config import load_settings
 from index.passages import ingest_and_index
 from ingest.run import FileOutcome
@@ -148,6 +151,44 @@ def serve(data_dir: Path | None) -> None:
     from bot.telegram import run_bot
 
     run_bot(load_settings(data_dir))
+
+
+@cli.command()
+@click.option("--body", default=None, help="Only bodies whose name or short name contains TEXT (e.g. 洪泽区).")
+@click.option("--year", type=int, default=None, help="Only the reports of year N.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="csv (UTF-8 with BOM, for Excel) or xlsx (a sheet per table); default: from FILE's ending, else csv.",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The file to write.")
+@_data_option
+def export(body: str | None, year: int | None, fmt: str | None, output: Path, data_dir: Path | None) -> None:
+    """Write every stored table cell, one row a cell, to a CSV or Excel file."""
+    fmt = fmt or ("xlsx" if output.suffix.lower() == ".xlsx" else "csv")
+    try:
+        count = export_cells(_data_dir(data_dir), output, body=body, year=year, fmt=fmt)
+    except ExportError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"{count} cells written to {output}")
+
+
+@cli.command()
+@click.option("--port", type=click.IntRange(1, 65535), default=DEFAULT_PORT, show_default=True, help="Port on 127.0.0.1.")
+@_data_option
+def browse(port: int, data_dir: Path | None) -> None:
+    """Serve the database read-only in Datasette, with what each column means and canned queries."""
+    directory = _data_dir(data_dir)
+
+    def started(url: str) -> None:
+        click.echo(f"Serving {database_path(directory)} read-only at {url} (Ctrl-C to stop; restart after an ingest)")
+
+    try:
+        serve_browse(directory, port, on_start=started)
+    except BrowseError as error:
+        raise click.ClickException(str(error)) from None
 
 
 def _read_line(prompt: str) -> str | None:

@@ -83,9 +83,19 @@ MIGRATIONS: list[str] = [
                r.id AS report_id
         FROM figures f JOIN reports r ON r.id = f.report_id;
     """,
+    """
+    CREATE TABLE findings (
+        report_id TEXT NOT NULL REFERENCES reports(id),
+        ordinal INTEGER NOT NULL,
+        kind TEXT NOT NULL,             -- sum, prose, carry-over
+        message TEXT NOT NULL,
+        detail TEXT NOT NULL,           -- JSON
+        PRIMARY KEY (report_id, ordinal)
+    );
+    """,
 ]
 
-_CONTENT_TABLES = ("sections", "passages", "figures", "warnings")
+_CONTENT_TABLES = ("sections", "passages", "figures", "warnings", "findings")
 
 
 @dataclass(frozen=True)
@@ -252,3 +262,8 @@ def list_reports(db: sqlite_utils.Database) -> list[dict]:
     for report in reports:
         report["warnings"] = warnings.get(report["id"], [])
     return reports
+
+
+def checkpoint(db: sqlite_utils.Database) -> None:
+    """Move the write-ahead log into the database file, for readers that open the file alone."""
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
