@@ -14,7 +14,7 @@ from typing import Any
 from bot.understand import BodyNames, CellQuery, Understanding, body_aliases, understand, vocabulary
 from index.passages import PassageIndex, body_words, load_index
 from index.tokenize import add_words, cut, tokenize
-from ingest.nationalformat import fold, national_format
+from ingest.nationalformat import NONSTANDARD, fold, national_format
 from ingest.store import database_path, open_db
 from ingest.values import format_number
 
@@ -126,6 +126,7 @@ class Snapshot:
         for report in sorted(reports, key=lambda r: r.year):
             self.by_body.setdefault(report.body_id, []).append(report)
         self._holdings = _holdings(self.by_body)
+        self._examples: list[str] | None = None
 
     @classmethod
     def load(cls, data_dir: Path) -> "Snapshot":
@@ -159,7 +160,7 @@ class Snapshot:
         started = time.perf_counter()
         question = question.strip()
         if not question:
-            result = Answer(question, "none", "请提一个问题，例如：" + self.example_questions()[0])
+            result = Answer(question, "none", "请提一个问题，例如：" + self.example_questions()[0])  # noqa: E501
         elif not self.reports:
             result = Answer(question, "none", "我还没有任何报告。请管理员先导入报告（reportbot ingest）。")
         else:
@@ -242,15 +243,14 @@ class Snapshot:
         if not blocks:
             return self._none(
                 question,
-                f"{report.label}的报告采用{fmt.version(report.format).name}（{fmt.version(report.format).issued_by}），"  # type: ignore[union-attr]
-                f"其表格中没有“{cell.words}”这一项。",
+                f"{report.label}的报告采用{_version_name(report.format)}，其表格中没有“{cell.words}”这一项。",
             )
         block = blocks[0]
         column = self._column(cell, block)
         if column is None:
             return self._none(
                 question,
-                f"{report.label}的报告采用{fmt.version(report.format).name}（{fmt.version(report.format).issued_by}），"  # type: ignore[union-attr]
+                f"{report.label}的报告采用{_version_name(report.format)}，"
                 f"其表{cell.table}中“{cell.words}”没有“{cell.column_words}”这一列。",
             )
         leaves = [leaf for row in cell.rows for leaf in self._stored_rows(report, cell.table, block, row)]
@@ -279,25 +279,32 @@ class Snapshot:
             source["rows"] = [name for name, *_ in cells]
         if cell.table == 3 and column.key == "total" and len(leaves) == 1:
             text += self._applicant_breakdown(report.id, leaves[0])
-        text += self._broken_sums(report.id, cell.table, block, leaves, column.key)
+        text += self._cautions(report.id, cell.table, block, leaves, column.key)
         return Answer(question, "figure", text + "\n" + citation, value, unit, report.as_dict(), source)
 
-    def _broken_sums(self, report_id: str, table: int, block, rows: list[str], column: str) -> str:
-        """A caution when a sum that adds up this cell does not hold in the report as published."""
+    def _cautions(self, report_id: str, table: int, block, rows: list[str], column: str) -> str:
+        """What the report says against this cell: a sum that does not hold, its prose, last year's carry-over."""
         checks = {c.name: set(c.left) | set(c.right) for c in national_format().checks}
         in_rows = {key for row in rows for key in _with_parents(block, row)}
         notes = []
-        for (detail,) in self.conn.execute(  # type: ignore[union-attr]
-            "SELECT detail FROM warnings WHERE report_id = ? AND code = 'sum'", [report_id]
+        for kind, detail in self.conn.execute(  # type: ignore[union-attr]
+            "SELECT kind, detail FROM findings WHERE report_id = ?", [report_id]
         ):
-            sums = json.loads(detail)
-            this_row = sums.get("row") in rows and column in checks[sums["check"]]
-            this_column = sums.get("column") == column and checks[sums["check"]] & in_rows
-            if sums["table"] == table and (this_row or this_column):
-                notes.append(
-                    f"注意：报告中“{sums['check']}”在此处不成立（{format_number(sums['left'])} 对 "
-                    f"{format_number(sums['right'])}），以上数字照原文给出。"
-                )
+            found = json.loads(detail)
+            if found.get("table") != table:
+                continue
+            if kind == "sum":
+                this_row = found.get("row") in rows and column in checks[found["check"]]
+                this_column = found.get("column") == column and checks[found["check"]] & in_rows
+                if this_row or this_column:
+                    notes.append(
+                        f"注意：报告中“{found['check']}”在此处不成立（{format_number(found['left'])} 对 "
+                        f"{format_number(found['right'])}），以上数字照原文给出。"
+                    )
+            elif kind == "prose" and found["row"] in rows and found["column"] == column:
+                notes.append(f"注意：报告正文说“{found['sentence']}”，与表中数字不同；以上数字照表格给出。")
+            elif kind == "carry-over" and "carried_over" in rows:
+                notes.append(f"注意：本年的上年结转数与{found['previous_year']}年报告的结转下年度数不一致。")
         return "\n" + "\n".join(notes) if notes else ""
 
     def _column(self, cell: CellQuery, block):
@@ -468,15 +475,22 @@ class Snapshot:
         return self._holdings
 
     def example_questions(self) -> list[str]:
-        """Questions built from the reports held, for /start and /help."""
+        """Questions built from the reports held, for /start and /help: only those this snapshot
+        answers with a figure or a passage (worked out once, on first use)."""
+        if self._examples is None:
+            self._examples = [q for q in self._example_candidates() if self.answer(q).kind in ("figure", "passage")]
+        return self._examples or ["这个机器人持有哪些报告？发送 /reports 查看。"]
+
+    def _example_candidates(self) -> list[str]:
         if not self.reports:
-            return ["城中区2020年收到多少政府信息公开申请？"]
-        report = max(self.reports, key=lambda r: r.year)
-        name = report.short_name
+            return []
+        report = max(self.reports, key=lambda r: (r.year, r.format != NONSTANDARD))
+        name, year = report.short_name, report.year
         return [
-            f"{name}{report.year}年收到多少政府信息公开申请？",
-            f"{name}{report.year}年行政处罚有多少？",
+            f"{name}{year}年收到多少政府信息公开申请？",
+            f"{name}{year}年行政处罚有多少？",
             f"{name}申请被拒绝了多少件？",
+            f"{name}的政府信息公开工作是怎么做的？",
             f"{name}的政府信息公开查阅点在哪里？",
         ]
 
@@ -512,6 +526,12 @@ def _common_group(block, cell: CellQuery) -> str:
     """The format's name for rows asked about together (行政诉讼), else the question's words."""
     labels = {block.row(row).group_label for row in cell.rows}
     return labels.pop() if len(labels) == 1 and None not in labels else cell.words
+
+
+def _version_name(key: str) -> str:
+    """2021年版格式（国办公开办函〔2021〕30号）."""
+    version = national_format().version(key)
+    return f"{version.name}（{version.issued_by}）" if version else key
 
 
 def _asks_how(question: str) -> bool:

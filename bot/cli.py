@@ -74,8 +74,9 @@ class _Progress:
 
     def file_done(self, outcome: FileOutcome) -> None:
         lines = [outcome.line()] + [f"  warning: {w}" for w in outcome.warnings]
+        lines += [f"  finding: {f}" for f in outcome.findings]
         if self.bar is not None:
-            if outcome.status == "refused" or outcome.warnings:
+            if outcome.status == "refused" or outcome.warnings or outcome.findings:
                 # Keep problems visible above the bar.
                 click.echo("\r\033[K" + "\n".join(lines), err=outcome.status == "refused")
             self.bar.update(1)

@@ -23,7 +23,16 @@ class Figure:
 
 @dataclass(frozen=True)
 class ReportWarning:
-    code: str  # "sum", "table", "metadata"
+    code: str  # "table", "text": what could not be read
+    message: str
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something in a report that does not add up, found by checking it against itself or the year before."""
+
+    kind: str  # "sum": a sum of the format; "prose": the text against the tables; "carry-over": against last year
     message: str
     detail: dict[str, Any] = field(default_factory=dict)
 
@@ -48,6 +57,7 @@ class ParsedReport:
     passages: list[Passage] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     warnings: list[ReportWarning] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
 
     def figure(self, table: int, row: str, column: str, block: str | None = None) -> Figure | None:
         for fig in self.figures:

@@ -10,7 +10,7 @@ from ingest.nationalformat import NONSTANDARD, national_format
 from ingest.readers import read_document
 from ingest.structure import read_structure
 from ingest.tables import extract_figures
-from ingest.validate import check_sums
+from ingest.findings import report_findings
 
 
 def parse_report(path: Path, data: bytes | None = None) -> ParsedReport:
@@ -34,7 +34,7 @@ def parse_report(path: Path, data: bytes | None = None) -> ParsedReport:
     if version == NONSTANDARD:
         return report  # before 2019 tables follow no national layout: text only
     report.figures, report.warnings = extract_figures(structure.tables, version)
-    report.warnings.extend(check_sums(report.figures, version))
+    report.findings = report_findings(report)
     if not report.passages:
         report.warnings.append(ReportWarning("text", "no passages of text were found", {}))
     return report

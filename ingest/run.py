@@ -32,6 +32,7 @@ class FileOutcome:
     body: str | None = None
     year: int | None = None
     warnings: list[str] = field(default_factory=list)
+    findings: list[str] = field(default_factory=list)
     reason: str | None = None
 
     def line(self) -> str:
@@ -41,6 +42,8 @@ class FileOutcome:
         text = f"{self.status:<8} {self.path}: {self.body} {self.year} (id {self.report_id})"
         if self.warnings:
             text += f", {len(self.warnings)} warning{'s' if len(self.warnings) > 1 else ''}"
+        if self.findings:
+            text += f", {len(self.findings)} finding{'s' if len(self.findings) > 1 else ''}"
         return text
 
 
@@ -147,6 +150,7 @@ def ingest_paths(
                     body=stored.body,
                     year=stored.year,
                     warnings=[w.message for w in parsed.warnings],
+                    findings=[f.message for f in parsed.findings],
                 )
             summary.outcomes.append(outcome)
             if on_file:

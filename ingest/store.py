@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -10,7 +11,8 @@ from typing import Iterable, Iterator
 import sqlite_utils
 
 from ingest.bodies import name_pattern, same_body, short_name
-from ingest.model import Figure, ParsedReport, ReportWarning
+from ingest.findings import carry_over
+from ingest.model import Figure, Finding, Number, ParsedReport, ReportWarning
 from ingest.nationalformat import cell_labels
 
 DB_NAME = "reportbot.db"
@@ -93,6 +95,16 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (report_id, ordinal)
     );
     """,
+    # Broken sums are findings (with prose against tables and carry-over), not reading problems.
+    """
+    INSERT INTO findings (report_id, ordinal, kind, message, detail)
+        SELECT report_id, ordinal, 'sum', message, detail FROM warnings WHERE code = 'sum';
+    DELETE FROM warnings WHERE code = 'sum';
+    ALTER TABLE reports ADD COLUMN finding_count INTEGER NOT NULL DEFAULT 0;
+    UPDATE reports SET
+        warning_count = (SELECT count(*) FROM warnings w WHERE w.report_id = reports.id),
+        finding_count = (SELECT count(*) FROM findings f WHERE f.report_id = reports.id);
+    """,
 ]
 
 _CONTENT_TABLES = ("sections", "passages", "figures", "warnings", "findings")
@@ -137,20 +149,16 @@ def migrate(db: sqlite_utils.Database) -> None:
 
 
 def _statements(script: str) -> Iterator[str]:
-    """Split a migration at top-level semicolons (executescript would commit mid-transaction)."""
+    """A migration's statements one by one (executescript would commit mid-transaction);
+    SQLite itself says where a statement is complete, whatever its strings and comments hold."""
     buffer = ""
     for line in script.splitlines(keepends=True):
-        stripped = line.split("--", 1)[0]
-        buffer += stripped
-        if stripped.rstrip().endswith(";") and _balanced(buffer):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
             yield buffer.strip()
             buffer = ""
     if buffer.strip():
         yield buffer.strip()
-
-
-def _balanced(sql: str) -> bool:
-    return sql.count("(") == sql.count(")")
 
 
 def save_report(db: sqlite_utils.Database, report: ParsedReport) -> StoredReport:
@@ -174,6 +182,7 @@ def save_report(db: sqlite_utils.Database, report: ParsedReport) -> StoredReport
                 "passage_count": len(report.passages),
                 "figure_count": len(report.figures),
                 "warning_count": len(report.warnings),
+                "finding_count": len(report.findings),
             }
         )
         db["sections"].insert_all(
@@ -187,7 +196,35 @@ def save_report(db: sqlite_utils.Database, report: ParsedReport) -> StoredReport
         # checks cost more than the insert itself.
         db.conn.executemany(_INSERT_FIGURE, _figure_rows(report_id, report.format, report.figures))
         db["warnings"].insert_all(_warning_rows(report_id, report.warnings))
+        db["findings"].insert_all(_finding_rows(report_id, report.findings))
+        _check_carry_over(db, body_id, report.year)
+        _check_carry_over(db, body_id, report.year + 1)
     return StoredReport(report_id, body, report.year, replaced)
+
+
+def _check_carry_over(db: sqlite_utils.Database, body_id: int, year: int) -> None:
+    """The carry-over finding of a body's report for `year` against the year before, both held, made anew."""
+    current, previous = f"{body_id}-{year}", f"{body_id}-{year - 1}"
+    formats = dict(db.execute("SELECT id, format FROM reports WHERE id IN (?, ?)", [current, previous]).fetchall())
+    if current not in formats:
+        return
+    db.execute("DELETE FROM findings WHERE report_id = ? AND kind = 'carry-over'", [current])
+    if previous in formats:
+        finding = carry_over(
+            _table3(db, current), formats[current], year, _table3(db, previous), formats[previous]
+        )
+        if finding is not None:
+            ordinal = db.execute("SELECT coalesce(max(ordinal) + 1, 0) FROM findings WHERE report_id = ?", [current]).fetchone()[0]
+            db["findings"].insert_all(_finding_rows(current, [finding], start=ordinal))
+    db.execute(
+        "UPDATE reports SET finding_count = (SELECT count(*) FROM findings WHERE report_id = ?) WHERE id = ?",
+        [current, current],
+    )
+
+
+def _table3(db: sqlite_utils.Database, report_id: str) -> dict[tuple[str, str], Number | None]:
+    rows = db.execute("SELECT row_key, column_key, value FROM figures WHERE report_id = ? AND table_no = 3", [report_id])
+    return {(row, column): value for row, column, value in rows}
 
 
 _FIGURE_COLUMNS = ("report_id", "table_no", "block", "row_key", "column_key", "row_path", "column_label", "value", "unit", "raw")
@@ -198,6 +235,17 @@ def _figure_rows(report_id: str, version: str, figures: Iterable[Figure]) -> Ite
     for f in figures:
         row_path, column_label = cell_labels(version, f.table, f.block, f.row, f.column)
         yield (report_id, f.table, f.block, f.row, f.column, row_path, column_label, f.value, f.unit, f.raw)
+
+
+def _finding_rows(report_id: str, findings: list[Finding], start: int = 0) -> Iterator[dict]:
+    for i, f in enumerate(findings, start=start):
+        yield {
+            "report_id": report_id,
+            "ordinal": i,
+            "kind": f.kind,
+            "message": f.message,
+            "detail": json.dumps(f.detail, ensure_ascii=False, sort_keys=True),
+        }
 
 
 def _warning_rows(report_id: str, warnings: list[ReportWarning]) -> Iterator[dict]:
@@ -248,19 +296,20 @@ def _resolve_body(db: sqlite_utils.Database, name: str) -> tuple[int, str]:
 
 
 def list_reports(db: sqlite_utils.Database) -> list[dict]:
-    """Every report held, with its warnings, ordered by body and year."""
+    """Every report held, with its warnings and findings, ordered by body and year."""
     reports = [
         dict(row)
         for row in db.query(
             "SELECT id, body, year, title, format, published, source_file, passage_count, figure_count, "
-            "warning_count FROM reports ORDER BY body, year"
+            "warning_count, finding_count FROM reports ORDER BY body, year"
         )
     ]
-    warnings: dict[str, list[str]] = {}
-    for row in db.query("SELECT report_id, message FROM warnings ORDER BY report_id, ordinal"):
-        warnings.setdefault(row["report_id"], []).append(row["message"])
-    for report in reports:
-        report["warnings"] = warnings.get(report["id"], [])
+    for table, key in (("warnings", "warnings"), ("findings", "findings")):
+        messages: dict[str, list[str]] = {}
+        for row in db.query(f"SELECT report_id, message FROM {table} ORDER BY report_id, ordinal"):
+            messages.setdefault(row["report_id"], []).append(row["message"])
+        for report in reports:
+            report[key] = messages.get(report["id"], [])
     return reports
 
 

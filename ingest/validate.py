@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from ingest.model import Figure, Number, ReportWarning
+from ingest.model import Figure, Finding, Number
 from ingest.nationalformat import Block, Check, national_format
 from ingest.values import format_number
 
 
-def check_sums(figures: list[Figure], version: str) -> list[ReportWarning]:
-    """One warning for each sum that does not hold, with the numbers on both sides."""
+def check_sums(figures: list[Figure], version: str) -> list[Finding]:
+    """One finding for each sum that does not hold, with the numbers on both sides."""
     fmt = national_format()
     cells = {(f.table, f.row, f.column): f.value for f in figures}
-    warnings = []
+    findings = []
     for check in fmt.checks:
         blocks = fmt.table(check.table).blocks_in(version)
         if not blocks:
@@ -20,29 +20,29 @@ def check_sums(figures: list[Figure], version: str) -> list[ReportWarning]:
         if check.per == "column":
             for column in block.columns:
                 sides = [
-                    [_row_value(cells, check.table, block, version, row, column.key) for row in side]
+                    [row_value(cells, check.table, block, version, row, column.key) for row in side]
                     for side in (check.left, check.right)
                 ]
-                warning = _compare(check, sides, f"column {column.label}", {"column": column.key})
-                if warning:
-                    warnings.append(warning)
+                finding = _compare(check, sides, f"“{column.label}”列", {"column": column.key})
+                if finding:
+                    findings.append(finding)
         else:
             for row in block.rows_in(version):
                 sides = [[cells.get((check.table, row.key, col)) for col in side] for side in (check.left, check.right)]
                 if all(v is None for side in sides for v in side) and not _row_present(cells, check.table, row.key):
                     continue
                 label = " / ".join(block.row_path(row.key))
-                warning = _compare(check, sides, f"row {label}", {"row": row.key})
-                if warning:
-                    warnings.append(warning)
-    return warnings
+                finding = _compare(check, sides, f"“{label}”行", {"row": row.key})
+                if finding:
+                    findings.append(finding)
+    return findings
 
 
 def _row_present(cells: dict, table: int, row: str) -> bool:
     return any(key[0] == table and key[1] == row for key in cells)
 
 
-def _row_value(
+def row_value(
     cells: dict, table: int, block: Block, version: str, row: str, column: str
 ) -> Number | None | str:
     """A row's value in a column; a heading row is the sum of its children.
@@ -56,13 +56,13 @@ def _row_value(
     children = block.children(row, version)
     if not children:
         return "missing"
-    values = [_row_value(cells, table, block, version, child.key, column) for child in children]
+    values = [row_value(cells, table, block, version, child.key, column) for child in children]
     if any(v == "missing" for v in values):
         return "missing"
     return sum(v or 0 for v in values)  # type: ignore[misc]
 
 
-def _compare(check: Check, sides: list[list], where: str, detail: dict) -> ReportWarning | None:
+def _compare(check: Check, sides: list[list], where: str, detail: dict) -> Finding | None:
     if any(v == "missing" for side in sides for v in side):
         return None
     if all(v is None for side in sides for v in side):
@@ -71,10 +71,10 @@ def _compare(check: Check, sides: list[list], where: str, detail: dict) -> Repor
     left, right = (_total(side) for side in sides)
     if abs(left - right) < 1e-6:
         return None
-    return ReportWarning(
+    return Finding(
         "sum",
-        f"Table {check.table}, {where}: {check.name} does not hold ({_show(sides[0])} = {format_number(left)}, "
-        f"{_show(sides[1])} = {format_number(right)})",
+        f"表{check.table}{where}：“{check.name}”不成立（{_show(sides[0])} = {format_number(left)}，"
+        f"{_show(sides[1])} = {format_number(right)}）",
         {"table": check.table, "check": check.name, "left": left, "right": right, **detail},
     )
 
@@ -84,4 +84,4 @@ def _total(values: list) -> Number:
 
 
 def _show(values: list) -> str:
-    return " + ".join("blank" if v is None else format_number(v) for v in values)
+    return " + ".join("空白" if v is None else format_number(v) for v in values)
