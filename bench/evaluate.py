@@ -8,7 +8,7 @@ import tempfile
 import tomllib
 from pathlib import Path
 
-from bench.synthetic import SyntheticReport, generate_report, render_html
+from reportgen import SyntheticReport, generate_report, render_html
 from bot.answer import MARK_CLOSE, MARK_OPEN, Answer, Engine
 from index.passages import refresh_index
 from ingest.run import ingest_paths

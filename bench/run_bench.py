@@ -297,7 +297,7 @@ def assign_types(count: int, binary_each: int) -> list[str]:
 
 def write_corpus(reports: list, src: Path, cache: Path, binary_each: int) -> dict[str, Any]:
     """Reports 0..k-1 as PDF, k..2k-1 as DOCX (cached across sizes), the rest alternately text/HTML."""
-    from bench.synthetic import render_docx, render_html, render_pdf, render_text
+    from reportgen import render_docx, render_html, render_pdf, render_text
 
     counts: dict[str, int] = defaultdict(int)
     seconds: dict[str, float] = defaultdict(float)
@@ -454,7 +454,7 @@ def reingest(data: Path, report: Any, src_dir: Path) -> dict[str, Any]:
     B: as an operator does it: `reportbot ingest FILE` as a process, then a serving Engine that
        was loaded before the change reloads and answers.
     """
-    from bench.synthetic import render_text
+    from reportgen import render_text
     from bot.answer import Engine
     from ingest.run import ingest_paths
 
@@ -535,7 +535,7 @@ def serve(data: Path, questions: list[dict[str, Any]], bm25_sample: int, bm25_bu
 
 
 def run_size(size: int, args: argparse.Namespace, cache: Path) -> dict[str, Any]:
-    from bench.synthetic import generate_corpus
+    from reportgen import generate_corpus
 
     log(f"\n=== {size:,} reports ===")
     reuse = Path(args.data) if args.data else None

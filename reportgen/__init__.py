@@ -1,0 +1,27 @@
+"""Synthetic 政府信息公开工作年度报告 for the tests and the benchmark: reports, their figures, renderings.
+
+Not part of the installed distribution: the tests and bench/ import it from the repository.
+"""
+
+from reportgen.render import render_docx, render_html, render_pdf, render_text
+from reportgen.report import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    SyntheticReport,
+    expected_figures,
+    generate_corpus,
+    generate_report,
+)
+
+__all__ = [
+    "FIRST_YEAR",
+    "LAST_YEAR",
+    "SyntheticReport",
+    "expected_figures",
+    "generate_corpus",
+    "generate_report",
+    "render_docx",
+    "render_html",
+    "render_pdf",
+    "render_text",
+]
