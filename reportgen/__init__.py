@@ -3,7 +3,9 @@
 Not part of the installed distribution: the tests and bench/ import it from the repository.
 """
 
-from reportgen.render import render_docx, render_html, render_pdf, render_text
+from reportgen.cells import lost_cells, printed_cells
+from reportgen.layout import PLAIN, Layout
+from reportgen.render import render_docx, render_html, render_markdown, render_pdf, render_text
 from reportgen.report import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -16,12 +18,17 @@ from reportgen.report import (
 __all__ = [
     "FIRST_YEAR",
     "LAST_YEAR",
+    "PLAIN",
+    "Layout",
     "SyntheticReport",
     "expected_figures",
     "generate_corpus",
     "generate_report",
+    "lost_cells",
+    "printed_cells",
     "render_docx",
     "render_html",
+    "render_markdown",
     "render_pdf",
     "render_text",
 ]

@@ -199,3 +199,14 @@ def pick_body(rng: random.Random) -> Body:
     catalogue = _catalogue()
     level = rng.choices(list(_LEVEL_WEIGHTS), weights=list(_LEVEL_WEIGHTS.values()))[0]
     return rng.choice(catalogue[level])
+
+
+def namesake(body: Body) -> Body:
+    """Another government, for a report to mention in passing: the same place name elsewhere when
+    there is one (徐州市鼓楼区 for 南京市鼓楼区), else a neighbour; fixed per body."""
+    units = _PLACE_UNIT.findall(body.place)
+    unit = units[-1] if units else body.place
+    others = [b for level in ("county", "city") for b in _catalogue()[level] if b.place != body.place]
+    pool = [b for b in others if b.place.endswith(unit)] or [b for b in others if b.area_code == body.area_code]
+    pool = pool or others
+    return pool[zlib.crc32(body.name.encode()) % len(pool)]

@@ -10,7 +10,7 @@ import random
 import re
 
 from ingest.nationalformat import Block, fold
-from reportgen.names import Body
+from reportgen.names import Body, namesake
 from reportgen.tables import Cell, CellKey, Spec, poisson, spread_count
 
 _ADVERBS = ("进一步", "持续", "不断", "切实", "着力", "全面")
@@ -180,3 +180,11 @@ def write_paragraphs(
         5: section5,
         6: section6,
     }
+
+
+def mention(body: Body, year: int) -> str:
+    """A sentence naming another government in passing, and its report of the year before: the body
+    and year of a report must come from its title, never from a report it quotes."""
+    other = f"{namesake(body).place}人民政府"
+    return (f"{year}年，{body.short}赴{other}学习政务公开标准化规范化建设经验，"
+            f"并对照《{other}{year - 1}年政府信息公开工作年度报告》查找差距。")

@@ -13,6 +13,8 @@ from typing import Iterator
 from ingest.model import Figure
 from ingest.nationalformat import NONSTANDARD, national_format
 from reportgen import tables
+from reportgen.cells import lost_cells, printed_cells
+from reportgen.layout import PLAIN, Layout
 from reportgen.names import LEVEL_SCALE, bodies_by_name, parse_body, pick_body
 from reportgen.prose import draw_facts, read_cell, write_paragraphs
 from reportgen.tables import Cell, CellKey, spread_count, version_spec
@@ -92,11 +94,15 @@ def generate_corpus(count: int, seed: int = 0) -> Iterator[SyntheticReport]:
         yield generate_report(report_seed, body=body.name, year=year)
 
 
-def expected_figures(report: SyntheticReport) -> list[Figure]:
-    """The figures a parser should find: one per cell, in published order."""
+def expected_figures(report: SyntheticReport, layout: Layout = PLAIN) -> list[Figure]:
+    """The figures a parser should find in a rendering with this layout: one per printed cell, in
+    published order, without the cells the layout loses."""
     fmt = national_format()
+    lost = lost_cells(report, layout)
     figures = []
-    for (table, block_key, row, column), (value, raw) in report.cells.items():
+    for (table, block_key, row, column), (value, raw) in printed_cells(report, layout).items():
+        if (table, block_key, row, column) in lost:
+            continue
         unit = fmt.table(table).block(block_key, report.version).column(column).unit
         for printed in ("万元", "元", "项", "件"):
             if printed in raw:

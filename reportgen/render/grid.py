@@ -6,10 +6,11 @@ every rendering of one report agrees cell for cell.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from ingest.nationalformat import national_format
+from reportgen.cells import collapsible_rows
 from reportgen.tables import CellKey, version_spec
 
 # Printed header cells that the format data does not carry. They name no figure, so no reader
@@ -27,7 +28,7 @@ class Slot:
     col: int
     rowspan: int
     colspan: int
-    role: str  # corner, block, header, column, group, row, value
+    role: str  # corner, block, header, column, group, row, value; filler: an empty cell a layout adds
     text: str = ""
     alts: tuple[str, ...] = ()  # other printed forms of a row label (规范性文件 / 行政规范性文件)
     key: CellKey | None = None
@@ -35,6 +36,8 @@ class Slot:
 
 @dataclass(frozen=True)
 class Grid:
+    """One table as printed: its slots row by row, and how wide each column is drawn."""
+
     table: int
     nrows: int
     ncols: int
@@ -75,10 +78,19 @@ def _grid2(version: str) -> Grid:
     return _make_grid(2, slots, [3.0] + [2.0] * (ncols - 1))
 
 
-def _grid3(version: str) -> Grid:
-    """Table 3: corner note over the label columns, grouped column headers, nested row groups."""
+def _grid3(version: str, collapse: bool) -> Grid:
+    """Table 3: corner note over the label columns, grouped column headers, nested row groups.
+
+    With ``collapse``, a group the format lets reports print as one row (（六）其他处理 in 2021) is one.
+    """
     spec = version_spec(version)
     block = spec.table3
+    leaves, children = spec.leaves3, spec.children3
+    if collapse:
+        merged = collapsible_rows(version)
+        leaves = tuple(r for r in block.rows_in(version)
+                       if r.key in merged or (r.parent not in merged and not r.is_group(version)))
+        children = {k: v for k, v in children.items() if k not in merged}
     rows = block.rows_in(version)
     depth: dict[str, int] = {}
     for row in rows:  # parents come before their children in the format
@@ -105,11 +117,11 @@ def _grid3(version: str) -> Grid:
             )
 
     def leaves_under(key: str) -> int:
-        return sum(leaves_under(c) for c in spec.children3[key]) if key in spec.children3 else 1
+        return sum(leaves_under(c) for c in children[key]) if key in children else 1
 
     r = header_rows
     opened: set[str] = set()
-    for leaf in spec.leaves3:
+    for leaf in leaves:
         ancestors = []
         parent = leaf.parent
         while parent is not None:
@@ -154,8 +166,59 @@ def _grid4(version: str) -> Grid:
 
 
 @cache
-def grids(version: str) -> dict[int, Grid]:
-    """Section number -> the grid of the table printed in it."""
+def grids(version: str, collapse: bool = False) -> dict[int, Grid]:
+    """Section number -> the grid of the table printed in it (``collapse``: see _grid3)."""
     fmt = national_format()
-    grids = (_grid2(version), _grid3(version), _grid4(version))
-    return {fmt.table(g.table).section: g for g in grids}
+    tables = (_grid2(version), _grid3(version, collapse), _grid4(version))
+    return {fmt.table(g.table).section: g for g in tables}
+
+
+# ---------------------------------------------------------------- reshaped grids, for layouts
+
+
+def header_rows(grid: Grid) -> int:
+    """How many rows the header takes: the rows above the first figure."""
+    return next(r for r, row in enumerate(grid.rows) if any(s.key is not None for s in row))
+
+
+def wrap_long_labels(grid: Grid, min_length: int) -> Grid:
+    """Each row label of ``min_length`` characters or more in a row of its own, empty cells beside it,
+    and its figures in the next row under an empty label cell; group labels span the added rows."""
+    wrapped = {r for r, row in enumerate(grid.rows) for s in row if s.role == "row" and len(s.text) >= min_length}
+    new_row, shift = [], 0
+    for r in range(grid.nrows):
+        new_row.append(r + shift)
+        shift += r in wrapped
+    slots: list[Slot] = []
+    for r, row in enumerate(grid.rows):
+        for slot in row:
+            last = slot.row + slot.rowspan - 1
+            end = new_row[last] + (last in wrapped)
+            top = new_row[r]
+            if r in wrapped and slot.key is not None:
+                slots.append(Slot(top, slot.col, 1, slot.colspan, "filler"))
+                slots.append(replace(slot, row=top + 1))
+            elif r in wrapped and slot.role == "row":
+                slots.append(replace(slot, row=top))
+                slots.append(Slot(top + 1, slot.col, 1, slot.colspan, "filler"))
+            else:
+                slots.append(replace(slot, row=top, rowspan=end - top + 1))
+    return _make_grid(grid.table, slots, list(grid.widths))
+
+
+def split_rows(grid: Grid, cuts: list[int]) -> list[Grid]:
+    """The grid as several grids, cut before each row in ``cuts``; a label spanning a cut leaves an
+    empty cell in the rows after it, as a merged cell continued on the next table does."""
+    bounds = [0, *cuts, grid.nrows]
+    pieces = []
+    for start, stop in zip(bounds, bounds[1:]):
+        slots: list[Slot] = []
+        for row in grid.rows:
+            for slot in row:
+                last = min(slot.row + slot.rowspan, stop) - 1
+                if start <= slot.row < stop:
+                    slots.append(replace(slot, row=slot.row - start, rowspan=last - slot.row + 1))
+                elif slot.row < start <= last:
+                    slots.append(Slot(0, slot.col, last - start + 1, slot.colspan, "filler"))
+        pieces.append(_make_grid(grid.table, slots, list(grid.widths)))
+    return pieces

@@ -6,7 +6,10 @@ import html
 from functools import cache
 from pathlib import Path
 
-from reportgen.render.style import label, sections, style_of
+from reportgen.cells import printed_cells
+from reportgen.layout import PLAIN, Layout
+from reportgen.render.page import sections, subtitle, title_lines
+from reportgen.render.style import label, style_of
 from reportgen.report import SyntheticReport
 
 _PDF_FONT = "STSong-Light"  # a CID font every PDF viewer has: no font file to ship
@@ -22,13 +25,15 @@ def _pdf_font() -> str:
     return _PDF_FONT
 
 
-def render_pdf(report: SyntheticReport, path: str | Path) -> None:
+def render_pdf(report: SyntheticReport, path: str | Path, layout: Layout = PLAIN) -> None:
     """The report as a PDF attachment: wrapped paragraphs and ruled tables with spans."""
     from reportlab.lib.enums import TA_CENTER, TA_RIGHT
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import (
         KeepTogether,
+        NextPageTemplate,
+        PageBreak,
         Paragraph,
         SimpleDocTemplate,
         Spacer,
@@ -37,7 +42,8 @@ def render_pdf(report: SyntheticReport, path: str | Path) -> None:
     )
 
     font = _pdf_font()
-    style = style_of(report)
+    style = style_of(report, layout)
+    printed = printed_cells(report, layout)
     esc = html.escape  # Paragraph text is XML-like markup
     title_style = ParagraphStyle("title", fontName=font, fontSize=15, leading=22, alignment=TA_CENTER,
                                  wordWrap="CJK", spaceAfter=12)
@@ -49,9 +55,10 @@ def render_pdf(report: SyntheticReport, path: str | Path) -> None:
     cell_style = ParagraphStyle("cell", fontName=font, fontSize=7.5, leading=9.5, wordWrap="CJK",
                                 alignment=TA_CENTER)
     margin = 40
-    usable = A4[0] - 2 * margin
-    story: list = [Paragraph(esc(report.title), title_style)]
-    for heading, paragraphs, grid in sections(report):
+    story: list = [Paragraph("<br/>".join(esc(line) for line in title_lines(report, layout)), title_style)]
+    if layout.subtitle:
+        story.append(Paragraph(esc(subtitle(report)), ParagraphStyle("subtitle", parent=title_style, fontSize=11)))
+    for heading, paragraphs, grid in sections(report, layout):
         story.append(Paragraph(esc(heading), heading_style))
         story.extend(Paragraph(esc(p), body_style) for p in paragraphs)
         if grid is None:
@@ -67,18 +74,47 @@ def render_pdf(report: SyntheticReport, path: str | Path) -> None:
         for row in grid.rows:
             for slot in row:
                 if slot.key is not None:
-                    data[slot.row][slot.col] = report.cells[slot.key][1]
+                    data[slot.row][slot.col] = printed[slot.key][1]
                 else:
                     data[slot.row][slot.col] = Paragraph(esc(label(slot, style, grid.table)), cell_style)
                 if slot.rowspan > 1 or slot.colspan > 1:
                     commands.append(("SPAN", (slot.col, slot.row),
                                      (slot.col + slot.colspan - 1, slot.row + slot.rowspan - 1)))
-        scale = usable / sum(grid.widths)
+        landscape = layout.landscape_table3 and grid.table == 3
+        scale = ((A4[1] if landscape else A4[0]) - 2 * margin) / sum(grid.widths)
         table = Table(data, colWidths=[w * scale for w in grid.widths])
         table.setStyle(TableStyle(commands))
-        story.append(KeepTogether([Spacer(1, 4), table, Spacer(1, 6)]))
+        if landscape:
+            story += [NextPageTemplate("landscape"), PageBreak(), table, NextPageTemplate("portrait"), PageBreak()]
+        else:
+            story.append(KeepTogether([Spacer(1, 4), table, Spacer(1, 6)]))
     story.append(Paragraph(esc(report.body), sign_style))
     story.append(Paragraph(esc(style.signed), sign_style))
+    if layout.landscape_table3:
+        _build_with_landscape_page(story, path, margin, title=report.title, author=report.body)
+        return
     doc = SimpleDocTemplate(str(path), pagesize=A4, leftMargin=margin, rightMargin=margin, topMargin=margin,
                             bottomMargin=margin, title=report.title, author=report.body, invariant=True)
+    doc.build(story)
+
+
+def _build_with_landscape_page(story: list, path: str | Path, margin: float, title: str, author: str) -> None:
+    """Build with two page templates: portrait, and a portrait page turned a quarter (/Rotate 90)
+    whose content is drawn across its long side, as scanners and office suites print a wide table."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+
+    width, height = A4
+
+    def turned(canvas, doc) -> None:
+        canvas.translate(width, 0)  # (x, y) on the turned page is (width - y, x) on the sheet
+        canvas.rotate(90)
+
+    doc = BaseDocTemplate(str(path), pagesize=A4, leftMargin=margin, rightMargin=margin, topMargin=margin,
+                          bottomMargin=margin, title=title, author=author, invariant=True)
+    portrait = PageTemplate("portrait", [Frame(margin, margin, width - 2 * margin, height - 2 * margin)])
+    landscape = PageTemplate("landscape", [Frame(margin, margin, height - 2 * margin, width - 2 * margin)],
+                             onPage=turned)
+    landscape.rotation = 90  # BaseDocTemplate sets each page's /Rotate from its template
+    doc.addPageTemplates([portrait, landscape])
     doc.build(story)

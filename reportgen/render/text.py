@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
-from reportgen.render.style import label, sections, style_of
+from reportgen.cells import printed_cells
+from reportgen.layout import PLAIN, Layout
+from reportgen.render.page import BREADCRUMB, FONT_SIZE, PRINT, SHARE, sections, subtitle, title_lines, views
+from reportgen.render.style import label, style_of
 from reportgen.report import SyntheticReport
 
 
-def render_text(report: SyntheticReport) -> str:
+def render_text(report: SyntheticReport, layout: Layout = PLAIN) -> str:
     """The report as text copied from its web page: one cell or paragraph a line, blanks kept."""
-    style = style_of(report)
-    lines = [report.title, "", f"信息来源:{report.body} 发布日期:{report.published} 09:30"]
+    style = style_of(report, layout)
+    cells = printed_cells(report, layout)
+    title = title_lines(report, layout)
+    if layout.title_hash:
+        title[0] = f"# {title[0]}"
+    source = f"信息来源:{report.body} 发布日期:{report.published} 09:30"
+    if layout.furniture:
+        source += f" 浏览次数:{views(report)}"
+    lines = [BREADCRUMB, ""] if layout.furniture else []
+    lines += title
+    if layout.subtitle:
+        lines += ["", subtitle(report)]
+    lines += ["", source]
 
     def put(text: str) -> None:
         # One empty line separates items; a blank item adds only its separator, so a blank
@@ -18,14 +32,19 @@ def render_text(report: SyntheticReport) -> str:
         if text:
             lines.extend(text.split("\n"))
 
-    for heading, paragraphs, grid in sections(report):
+    if layout.furniture:
+        put(FONT_SIZE)
+    for heading, paragraphs, grid in sections(report, layout):
         put(heading)
         for paragraph in paragraphs:
             put(paragraph)
         if grid is not None:
             for row in grid.rows:
                 for slot in row:
-                    put(report.cells[slot.key][1] if slot.key else label(slot, style, grid.table, True))
+                    put(cells[slot.key][1] if slot.key else label(slot, style, grid.table, True))
     put(report.body)
     put(style.signed)
+    if layout.furniture:
+        put(SHARE)
+        put(PRINT)
     return "\n".join(lines) + "\n"
