@@ -298,7 +298,7 @@ def assign_types(count: int, binary_each: int) -> list[str]:
 
 def write_corpus(reports: list, src: Path, cache: Path, binary_each: int) -> dict[str, Any]:
     """Reports 0..k-1 as PDF, k..2k-1 as DOCX (cached across sizes), the rest alternately text/HTML."""
-    from reportgen import render_docx, render_html, render_pdf, render_text
+    from reportgen import write_rendering
 
     counts: dict[str, int] = defaultdict(int)
     seconds: dict[str, float] = defaultdict(float)
@@ -311,10 +311,10 @@ def write_corpus(reports: list, src: Path, cache: Path, binary_each: int) -> dic
         if kind in ("pdf", "docx"):
             cached = cache / f"{i:05d}-{zlib.crc32(report.title.encode()):08x}{SUFFIX[kind]}"
             if not cached.exists():
-                (render_pdf if kind == "pdf" else render_docx)(report, cached)
+                write_rendering(report, kind, cached)
             shutil.copyfile(cached, target)
         else:
-            target.write_text((render_text if kind == "text" else render_html)(report), "utf-8")
+            write_rendering(report, kind, target)
         seconds[kind] += time.perf_counter() - started
         counts[kind] += 1
     return {"files": dict(counts), "render_s": dict(seconds), "assigned": assigned}

@@ -5,7 +5,15 @@ Not part of the installed distribution: the tests and bench/ import it from the 
 
 from reportgen.cells import lost_cells, printed_cells
 from reportgen.layout import PLAIN, Layout
-from reportgen.render import render_docx, render_html, render_markdown, render_pdf, render_text
+from reportgen.render import (
+    KINDS,
+    render_docx,
+    render_html,
+    render_markdown,
+    render_pdf,
+    render_text,
+    write_rendering,
+)
 from reportgen.report import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -17,6 +25,7 @@ from reportgen.report import (
 
 __all__ = [
     "FIRST_YEAR",
+    "KINDS",
     "LAST_YEAR",
     "PLAIN",
     "Layout",
@@ -31,4 +40,5 @@ __all__ = [
     "render_markdown",
     "render_pdf",
     "render_text",
+    "write_rendering",
 ]

@@ -11,7 +11,13 @@ from __future__ import annotations
 from ingest.nationalformat import national_format
 from reportgen.cells import printed_cells
 from reportgen.layout import PLAIN, Layout
-from reportgen.render.grid import CONTENT_HEADER, Grid, Slot, header_rows, wrap_long_labels
+from reportgen.render.grid import (
+    CONTENT_HEADER,
+    Grid,
+    Slot,
+    header_rows,
+    wrap_long_labels,
+)
 from reportgen.render.page import sections, subtitle, title_lines
 from reportgen.render.style import Style, label, style_of
 from reportgen.report import SyntheticReport
@@ -20,6 +26,7 @@ from reportgen.tables import Cell, CellKey
 _WIDTH = 29  # characters a line, as the converter wraps the page's text
 _LABEL_WIDTH = 18  # characters a line of a label printed outside its table
 _PAGE_LINES = 34  # lines of text a page holds, for the page footers
+_ROW_LINES = 2  # a table row takes the height of two lines of text
 _WRAP_FROM = 20  # a Table 3 row label this long wraps into a row of its own (wrapped_labels)
 _CHINESE_NUMBERS = "〇一二三四五六七八九十"
 
@@ -34,11 +41,11 @@ class _Page:
         self.on_page = 0
         self.turned = False  # a footer came since the table last looked
 
-    def add(self, line: str) -> None:
+    def add(self, line: str, height: int = 1) -> None:
         self.lines.append(line)
         if not line:
             return
-        self.on_page += 1
+        self.on_page += height
         if self.footers and self.on_page >= _PAGE_LINES:
             self.lines.append(f"— {self.number} —")
             self.number += 1
@@ -110,7 +117,9 @@ def _pipe_rows(
         width = max(len(r) for r in run)
         for i, cells in enumerate(run):
             line = "| " + " | ".join(cells + [""] * (width - len(cells))) + " |"
-            page.add(line + "\n|" + "---|" * width if i == 0 else line)  # no footer between a row and its rule
+            if i == 0:
+                line += "\n|" + "---|" * width  # one entry: no page footer between a row and its rule
+            page.add(line, _ROW_LINES)
         run.clear()
 
     page.turned = False
