@@ -60,6 +60,7 @@ def collapsible_rows(version: str) -> frozenset[str]:
 
 
 def _changes_cells(layout: Layout) -> bool:
+    """Whether the layout prints any cell otherwise than the report holds it."""
     return any((layout.one_row_other_handling, layout.long_decimals, layout.blank_marks, layout.unchanged_as_text,
                 layout.approximate, layout.units_written))
 

@@ -96,6 +96,8 @@ _AREA_CODES = ("025", "0517", "0772", "0571", "020", "0531", "028", "0371", "027
 
 @dataclass(frozen=True)
 class Body:
+    """An issuing body and the names its report gives it."""
+
     name: str
     level: str
     short: str  # the name people use: 鼓楼区, 鼓楼区教育局, 南京市

@@ -307,7 +307,8 @@ def test_markdown_converter_shapes() -> None:
     footers = render_markdown(report, Layout(page_footers=True)).split("\n")
     pages = [i for i, line in enumerate(footers) if re.fullmatch(r"— \d+ —", line)]
     assert len(pages) >= 2 and [footers[i] for i in pages[:2]] == ["— 1 —", "— 2 —"]
-    assert any(footers[i - 1].startswith("|") and footers[i + 1].startswith("|") for i in pages)  # inside a table
+    inside = [i for i in pages if footers[i - 1].startswith("|") and footers[i + 1].startswith("| ")]
+    assert inside and all(footers[i + 2].startswith("|---") for i in inside)  # the table goes on as a new one
     split = render_markdown(report, Layout(split_group_labels=True, **FULL_WIDTH))
     assert "| （三）不 | " in split and "| 予公开 | " in split
     assert "（三）不予公开" not in split

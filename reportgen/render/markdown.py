@@ -39,7 +39,7 @@ class _Page:
         self.footers = footers
         self.number = 1
         self.on_page = 0
-        self.turned = False  # a footer came since the table last looked
+        self.turned = False  # a footer came after the last line
 
     def add(self, line: str, height: int = 1) -> None:
         self.lines.append(line)
@@ -106,37 +106,38 @@ def _table(page: _Page, grid: Grid, cells: dict[CellKey, Cell], style: Style, la
 def _pipe_rows(
     page: _Page, rows: list[list[str]], heading: str, layout: Layout, detached: frozenset[int] = frozenset()
 ) -> None:
-    """Rows as pipe lines in runs; a separator after each run's first row; a detached row as text."""
-    run: list[list[str]] = []
+    """Rows as pipe lines in runs, a separator after each run's first row; a detached row as text.
 
-    def flush() -> None:
-        if not run:
-            return
-        if layout.md_headings:
-            page.add(heading)
-        width = max(len(r) for r in run)
-        for i, cells in enumerate(run):
-            line = "| " + " | ".join(cells + [""] * (width - len(cells))) + " |"
-            if i == 0:
-                line += "\n|" + "---|" * width  # one entry: no page footer between a row and its rule
-            page.add(line, _ROW_LINES)
-        run.clear()
-
-    page.turned = False
+    A run is padded to its widest row. A page footer inside a run starts a new one, as the
+    converter makes each page's part of a table a table of its own.
+    """
+    runs: list[tuple[bool, list[list[str]]]] = []  # (detached as text, rows)
     for r, cells in enumerate(rows):
-        if r in detached:
-            flush()
-            for text in cells:
+        as_text = r in detached
+        last = runs[-1] if runs else None
+        if last is None or as_text or last[0] or (layout.md_chunks and len(cells) != len(last[1][-1])):
+            runs.append((as_text, []))
+        runs[-1][1].append(cells)
+    for as_text, run in runs:
+        if as_text:
+            for text in run[0]:
                 page.text(text, _LABEL_WIDTH)
             continue
-        if run and (page.turned or (layout.md_chunks and len(cells) != len(run[-1]))):
-            flush()
+        width = max(len(cells) for cells in run)
+        opens = True
+        for cells in run:
+            if opens and layout.md_headings:
+                page.add(heading)
+            line = "| " + " | ".join(cells + [""] * (width - len(cells))) + " |"
+            if opens:
+                line += "\n|" + "---|" * width  # one entry: no page footer between a row and its rule
             page.turned = False
-        run.append(cells)
-    flush()
+            page.add(line, _ROW_LINES)
+            opens = page.turned
 
 
 def _has_figure(row: tuple[Slot, ...]) -> bool:
+    """Whether a grid row holds any figure (else it is a header or a wrapped label's row)."""
     return any(s.key is not None for s in row)
 
 
