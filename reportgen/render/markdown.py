@@ -86,7 +86,7 @@ def render_markdown(report: SyntheticReport, layout: Layout = PLAIN) -> str:
 def _table(page: _Page, grid: Grid, cells: dict[CellKey, Cell], style: Style, layout: Layout, version: str) -> None:
     """One table: text lines for what the converter detached, then runs of pipe rows."""
     if grid.table == 2 and layout.broken_table2:
-        _broken_table2(page, grid, cells, style, layout, version)
+        _broken_table2(page, cells, style, layout, version)
         return
     if grid.table == 3 and layout.wrapped_labels:
         grid = wrap_long_labels(grid, _WRAP_FROM)
@@ -98,7 +98,8 @@ def _table(page: _Page, grid: Grid, cells: dict[CellKey, Cell], style: Style, la
         rows = rows[top:]
         top = 0
     # A wrapped label's row has no figures: the converter takes it for text between two tables.
-    detached = frozenset(r for r in range(top, grid.nrows) if layout.wrapped_labels and not _has_figure(grid.rows[r]))
+    wrapped = grid.table == 3 and layout.wrapped_labels
+    detached = frozenset(r for r in range(top, grid.nrows) if wrapped and not _has_figure(grid.rows[r]))
     heading = f"## 表{_CHINESE_NUMBERS[grid.table]}：{national_format().table(grid.table).title}"
     _pipe_rows(page, rows, heading, layout, detached)
 
@@ -178,10 +179,9 @@ def _glued_header(grid: Grid, style: Style) -> list[str]:
     return [g for g in groups if g] + ["".join(h[:2] for h in heads), "".join(h[2:] for h in heads)]
 
 
-def _broken_table2(page: _Page, grid: Grid, cells: dict[CellKey, Cell], style: Style, layout: Layout,
-                   version: str) -> None:
+def _broken_table2(page: _Page, cells: dict[CellKey, Cell], style: Style, layout: Layout, version: str) -> None:
     """Table 2 as the converter broke it: the first block's middle column detached above the table
-    (its cells wrapped), the other blocks as lines of text, the first block's rows two numbers short."""
+    (its cells wrapped), the other blocks as lines of text, the first block's rows a number short."""
     blocks = national_format().table(2).blocks_in(version)
     first = blocks[0]
     middle = first.columns[len(first.columns) // 2]
