@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.synthetic import SyntheticReport, generate_report, render_html
 from bot.answer import MARK_CLOSE, MARK_OPEN, Answer, Engine
 from index.passages import refresh_index
 from ingest.run import FileOutcome, ingest_paths
+from reportgen import SyntheticReport, generate_report, render_html
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS = Path(__file__).with_name("eval_questions.toml")

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import gc
 import json
 import os
 import platform
@@ -297,7 +298,7 @@ def assign_types(count: int, binary_each: int) -> list[str]:
 
 def write_corpus(reports: list, src: Path, cache: Path, binary_each: int) -> dict[str, Any]:
     """Reports 0..k-1 as PDF, k..2k-1 as DOCX (cached across sizes), the rest alternately text/HTML."""
-    from bench.synthetic import render_docx, render_html, render_pdf, render_text
+    from reportgen import write_rendering
 
     counts: dict[str, int] = defaultdict(int)
     seconds: dict[str, float] = defaultdict(float)
@@ -310,10 +311,10 @@ def write_corpus(reports: list, src: Path, cache: Path, binary_each: int) -> dic
         if kind in ("pdf", "docx"):
             cached = cache / f"{i:05d}-{zlib.crc32(report.title.encode()):08x}{SUFFIX[kind]}"
             if not cached.exists():
-                (render_pdf if kind == "pdf" else render_docx)(report, cached)
+                write_rendering(report, kind, cached)
             shutil.copyfile(cached, target)
         else:
-            target.write_text((render_text if kind == "text" else render_html)(report), "utf-8")
+            write_rendering(report, kind, target)
         seconds[kind] += time.perf_counter() - started
         counts[kind] += 1
     return {"files": dict(counts), "render_s": dict(seconds), "assigned": assigned}
@@ -454,9 +455,9 @@ def reingest(data: Path, report: Any, src_dir: Path) -> dict[str, Any]:
     B: as an operator does it: `reportbot ingest FILE` as a process, then a serving Engine that
        was loaded before the change reloads and answers.
     """
-    from bench.synthetic import render_text
     from bot.answer import Engine
     from ingest.run import ingest_paths
+    from reportgen import render_text
 
     key = (2, "art20_6", "penalties", "decisions")
     question = f"{report.body}{report.year}年行政处罚决定有多少"
@@ -535,7 +536,7 @@ def serve(data: Path, questions: list[dict[str, Any]], bm25_sample: int, bm25_bu
 
 
 def run_size(size: int, args: argparse.Namespace, cache: Path) -> dict[str, Any]:
-    from bench.synthetic import generate_corpus
+    from reportgen import generate_corpus
 
     log(f"\n=== {size:,} reports ===")
     reuse = Path(args.data) if args.data else None
@@ -620,6 +621,7 @@ def run_size(size: int, args: argparse.Namespace, cache: Path) -> dict[str, Any]
 
 
 def serve_worker(data: Path, qfile: Path, ofile: Path, bm25_sample: int, bm25_budget: float, profile: bool) -> None:
+    """The serving measurements in this fresh process: memory, answer latency, rank-bm25; to ``ofile``."""
     at_start = proc_status()
     started = time.perf_counter()
     from bot.answer import Engine
@@ -630,107 +632,211 @@ def serve_worker(data: Path, qfile: Path, ofile: Path, bm25_sample: int, bm25_bu
     questions = json.loads(qfile.read_text("utf-8"))
     for q in WARMUP:
         engine.answer(q)
-
-    latencies: dict[str, list[float]] = defaultdict(list)
-    by_expected: dict[str, list[float]] = defaultdict(list)
-    serialize_ms: list[float] = []
-    text_chars: dict[str, list[int]] = defaultdict(list)
-    right: dict[str, list[bool]] = defaultdict(list)
-    wrong: list[dict[str, Any]] = []
-    passage_e2e: dict[int, float] = {}
-    timings: list[tuple[float, str, str]] = []
-    # Garbage-collector pauses inside answers: a full collection walks every object the
-    # engine holds, so its length grows with the corpus.
-    import gc
-
-    gc_pauses: list[tuple[int, float]] = []
-    gc_started = [0.0]
-
-    def on_gc(phase: str, info: dict[str, int]) -> None:
-        if phase == "start":
-            gc_started[0] = time.perf_counter()
-        else:
-            gc_pauses.append((info["generation"], 1000 * (time.perf_counter() - gc_started[0])))
-
-    objects_after_load = len(gc.get_objects())
-    gc.callbacks.append(on_gc)
-    for i, case in enumerate(questions):
-        paused_before = sum(ms for _, ms in gc_pauses)
-        t0 = time.perf_counter()
-        answer = engine.answer(case["q"])
-        t1 = time.perf_counter()
-        gc_ms = sum(ms for _, ms in gc_pauses) - paused_before
-        as_json = json.dumps(answer.to_dict(), ensure_ascii=False)
-        t2 = time.perf_counter()
-        ms = 1000 * (t1 - t0)
-        latencies[answer.kind].append(ms)
-        latencies["all"].append(ms)
-        by_expected[case["kind"]].append(ms)
-        serialize_ms.append(1000 * (t2 - t1))
-        text_chars[answer.kind].append(len(answer.text))
-        got = json.loads(as_json)
-        ok = is_right(case, got)
-        right[case["kind"]].append(ok)
-        if not ok and len(wrong) < 40:
-            wrong.append({"q": case["q"], "expected": case["kind"], "value": case.get("value"),
-                          "got": answer.kind, "got_value": answer.value, "text": answer.text[:120]})
-        timings.append((ms, answer.kind, case["q"], gc_ms))
-        if case["kind"] == "passage" and answer.kind == "passage":
-            passage_e2e[i] = ms  # the engine searched the index for it
-    gc.callbacks.remove(on_gc)
+    answered = answer_all(engine, questions)
     after_answers = proc_status()
-
-    # The passage queries' tokens, exactly as the engine made them: a second, unmeasured pass
-    # over the same questions records what Engine.answer hands to PassageIndex.search.
     index = engine_index(engine)
-    token_lists: list[tuple[int, list[str]]] = []
-    if index is not None:
-        captured: dict[int, list[str]] = {}
-        current = [-1]
-        original = index.search
+    token_lists = passage_tokens(engine, index, questions, answered.passage_e2e)
+    out: dict[str, Any] = {
+        "load_s": load_s,
+        "rss_at_start_mb": at_start.get("VmRSS"),
+        "rss_after_load_mb": after_load.get("VmRSS"),
+        "peak_after_load_mb": after_load.get("VmHWM"),
+        "rss_after_answers_mb": after_answers.get("VmRSS"),
+        "peak_after_answers_mb": after_answers.get("VmHWM"),
+        "questions": len(questions),
+        **answered.summary(),
+        "bm25": compare_rank_bm25(data, index, token_lists, answered.passage_e2e, bm25_sample, bm25_budget),
+    }
+    if profile:
+        out["profile"] = profile_answers(engine, questions)
+    ofile.write_text(json.dumps(out, ensure_ascii=False), "utf-8")
 
-        def recording(tokens: list[str], *rest: Any, **kw: Any) -> Any:
-            captured.setdefault(current[0], list(tokens))
-            return original(tokens, *rest, **kw)
 
-        index.search = recording  # this instance only, this process only
-        try:
-            for i in passage_e2e:
-                current[0] = i
-                engine.answer(questions[i]["q"])
-        finally:
-            del index.search
-        token_lists = [(i, captured[i]) for i in passage_e2e if i in captured]
+class GcPauses:
+    """Garbage-collector pauses while the block runs: a full collection walks every object the
+    engine holds, so its length grows with the corpus."""
+
+    def __init__(self) -> None:
+        self.pauses: list[tuple[int, float]] = []  # (generation, ms)
+        self._started = 0.0
+
+    def _on_gc(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.pauses.append((info["generation"], 1000 * (time.perf_counter() - self._started)))
+
+    def __enter__(self) -> "GcPauses":
+        gc.callbacks.append(self._on_gc)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        gc.callbacks.remove(self._on_gc)
+
+    @property
+    def total_ms(self) -> float:
+        return sum(ms for _, ms in self.pauses)
+
+    def summary(self, objects_after_load: int) -> dict[str, Any]:
+        return {
+            "objects_after_load": objects_after_load,
+            "collections": {gen: sum(1 for g, _ in self.pauses if g == gen) for gen in (0, 1, 2)},
+            "max_ms": {gen: max((ms for g, ms in self.pauses if g == gen), default=0.0) for gen in (0, 1, 2)},
+            "total_ms": self.total_ms,
+        }
+
+
+@dataclasses.dataclass
+class Answered:
+    """Every question answered once, timed: latency by kind, rightness, the slowest, GC pauses."""
+
+    objects_after_load: int
+    gc: GcPauses
+    latencies: dict[str, list[float]] = dataclasses.field(default_factory=lambda: defaultdict(list))
+    by_expected: dict[str, list[float]] = dataclasses.field(default_factory=lambda: defaultdict(list))
+    serialize_ms: list[float] = dataclasses.field(default_factory=list)
+    text_chars: dict[str, list[int]] = dataclasses.field(default_factory=lambda: defaultdict(list))
+    right: dict[str, list[bool]] = dataclasses.field(default_factory=lambda: defaultdict(list))
+    wrong: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    timings: list[tuple[float, str, str, float]] = dataclasses.field(default_factory=list)
+    passage_e2e: dict[int, float] = dataclasses.field(default_factory=dict)  # question -> ms, index searched
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "latency_ms": {kind: summary(v) for kind, v in self.latencies.items()},
+            "latency_by_expected_kind_ms": {kind: summary(v) for kind, v in self.by_expected.items()},
+            "serialize_json_ms": summary(self.serialize_ms),
+            "answer_chars": {kind: summary([float(c) for c in v]) for kind, v in self.text_chars.items()},
+            "right": {kind: [sum(v), len(v)] for kind, v in self.right.items()},
+            "wrong": self.wrong,
+            "slowest": sorted(self.timings, reverse=True)[:15],  # (ms, kind, question, of which GC ms)
+            "gc": self.gc.summary(self.objects_after_load),
+        }
+
+
+def answer_all(engine: Any, questions: list[dict[str, Any]]) -> Answered:
+    """Each question through ``Engine.answer``, timed, its JSON timed apart, and judged."""
+    with GcPauses() as pauses:
+        answered = Answered(objects_after_load=len(gc.get_objects()), gc=pauses)
+        for i, case in enumerate(questions):
+            paused_before = pauses.total_ms
+            t0 = time.perf_counter()
+            answer = engine.answer(case["q"])
+            t1 = time.perf_counter()
+            gc_ms = pauses.total_ms - paused_before
+            as_json = json.dumps(answer.to_dict(), ensure_ascii=False)
+            t2 = time.perf_counter()
+            ms = 1000 * (t1 - t0)
+            answered.latencies[answer.kind].append(ms)
+            answered.latencies["all"].append(ms)
+            answered.by_expected[case["kind"]].append(ms)
+            answered.serialize_ms.append(1000 * (t2 - t1))
+            answered.text_chars[answer.kind].append(len(answer.text))
+            ok = is_right(case, json.loads(as_json))
+            answered.right[case["kind"]].append(ok)
+            if not ok and len(answered.wrong) < 40:
+                answered.wrong.append({"q": case["q"], "expected": case["kind"], "value": case.get("value"),
+                                       "got": answer.kind, "got_value": answer.value, "text": answer.text[:120]})
+            answered.timings.append((ms, answer.kind, case["q"], gc_ms))
+            if case["kind"] == "passage" and answer.kind == "passage":
+                answered.passage_e2e[i] = ms
+    return answered
+
+
+def passage_tokens(engine: Any, index: Any, questions: list[dict[str, Any]],
+                   passage_e2e: dict[int, float]) -> list[tuple[int, list[str]]]:
+    """The passage queries' tokens exactly as the engine made them.
+
+    A second, unmeasured pass over the same questions records what Engine.answer hands to
+    PassageIndex.search.
+    """
+    if index is None:
+        return []
+    captured: dict[int, list[str]] = {}
+    current = [-1]
+    original = index.search
+
+    def recording(tokens: list[str], *rest: Any, **kw: Any) -> Any:
+        captured.setdefault(current[0], list(tokens))
+        return original(tokens, *rest, **kw)
+
+    index.search = recording  # this instance only, this process only
+    try:
+        for i in passage_e2e:
+            current[0] = i
+            engine.answer(questions[i]["q"])
+    finally:
+        del index.search
+    return [(i, captured[i]) for i in passage_e2e if i in captured]
+
+
+def time_our_search(index: Any, token_lists: list[tuple[int, list[str]]]) -> tuple[dict[int, float], dict[int, list]]:
+    """PassageIndex.search alone on each query: ms and the top 10 hits, by question."""
     ours_ms: dict[int, float] = {}
     ours_hits: dict[int, list] = {}
     for i, tokens in token_lists:
         t0 = time.perf_counter()
-        hits = index.search(tokens, k=10)
+        ours_hits[i] = index.search(tokens, k=10)
         ours_ms[i] = 1000 * (time.perf_counter() - t0)
-        ours_hits[i] = hits
+    return ours_ms, ours_hits
 
+
+def stored_passage_tokens(data: Path) -> list[tuple[str, int, str]]:
+    """(report id, ordinal, tokens) of every stored passage, in index order, read only."""
+    conn = sqlite3.connect(f"file:{data / 'reportbot.db'}?mode=ro", uri=True)
+    try:
+        return conn.execute("SELECT report_id, ordinal, tokens FROM passages ORDER BY report_id, ordinal").fetchall()
+    finally:
+        conn.close()
+
+
+def sample_evenly(items: list, size: int) -> list:
+    """``size`` items evenly spaced, or all of them when there are no more than that (or size is 0)."""
+    if size and len(items) > size:
+        step = len(items) / size
+        return [items[int(j * step)] for j in range(size)]
+    return list(items)
+
+
+@dataclasses.dataclass
+class Agreement:
+    """How our top 10 compares with rank-bm25's on the same queries."""
+
+    overlap: list[float] = dataclasses.field(default_factory=list)
+    same_scores: list[bool] = dataclasses.field(default_factory=list)
+    max_rel_diff: float = 0.0
+
+    def add(self, ours: list, our_positions: list[int], scores: Any, top: Any) -> None:
+        theirs = [int(p) for p in top if scores[p] > 0]
+        if theirs or our_positions:
+            # Identical passages (templated text) tie; which of the tied ones make the top 10 is
+            # arbitrary. The same ranking means the same top-10 scores; the sets may differ.
+            self.overlap.append(len(set(our_positions) & set(theirs)) / max(len(theirs), len(our_positions)))
+            a, b = [h.score for h in ours], [float(scores[p]) for p in theirs]
+            self.same_scores.append(
+                len(a) == len(b) and all(abs(x - y) <= 1e-6 * max(abs(y), 1.0) for x, y in zip(a, b)))
+        for hit, p in zip(ours, our_positions):
+            self.max_rel_diff = max(self.max_rel_diff, abs(hit.score - scores[p]) / max(abs(scores[p]), 1e-9))
+
+
+def compare_rank_bm25(data: Path, index: Any, token_lists: list[tuple[int, list[str]]],
+                      passage_e2e: dict[int, float], bm25_sample: int, bm25_budget: float) -> dict[str, Any]:
+    """Our search against rank-bm25 on the same passage queries: time, and the same top 10."""
     import numpy as np
     from rank_bm25 import BM25Okapi
 
-    from index.bm25 import B, K1
+    from index.bm25 import K1, B
 
-    conn = sqlite3.connect(f"file:{data / 'reportbot.db'}?mode=ro", uri=True)
-    rows = conn.execute("SELECT report_id, ordinal, tokens FROM passages ORDER BY report_id, ordinal").fetchall()
-    conn.close()
+    ours_ms, ours_hits = time_our_search(index, token_lists)
+    rows = stored_passage_tokens(data)
     position = {(r, o): n for n, (r, o, _) in enumerate(rows)}
-    corpus_tokens = [t.split() if t else [] for _, _, t in rows]
     t0 = time.perf_counter()
-    reference = BM25Okapi(corpus_tokens, k1=K1, b=B, epsilon=0)
+    reference = BM25Okapi([t.split() if t else [] for _, _, t in rows], k1=K1, b=B, epsilon=0)
     bm25_build_s = time.perf_counter() - t0
-    if bm25_sample and len(token_lists) > bm25_sample:
-        step = len(token_lists) / bm25_sample
-        chosen = [token_lists[int(j * step)] for j in range(bm25_sample)]
-    else:
-        chosen = list(token_lists)
     rank_ms: dict[int, float] = {}
-    overlap, same_scores, max_rel_diff = [], [], 0.0
+    agreement = Agreement()
     budget_started = time.perf_counter()
-    for i, tokens in chosen:
+    for i, tokens in sample_evenly(token_lists, bm25_sample):
         if time.perf_counter() - budget_started > bm25_budget and len(rank_ms) >= 10:
             break
         t0 = time.perf_counter()
@@ -738,21 +844,12 @@ def serve_worker(data: Path, qfile: Path, ofile: Path, bm25_sample: int, bm25_bu
         top = np.argpartition(-scores, 9)[:10] if len(scores) > 10 else np.arange(len(scores))
         top = top[np.argsort(-scores[top], kind="stable")]
         rank_ms[i] = 1000 * (time.perf_counter() - t0)
-        ours = [position[(h.report_id, h.ordinal)] for h in ours_hits[i]]
-        theirs = [int(p) for p in top if scores[p] > 0]
-        if theirs or ours:
-            # Identical passages (templated text) tie; which of the tied ones make the top 10 is
-            # arbitrary. The same ranking means the same top-10 scores; the sets may differ.
-            overlap.append(len(set(ours) & set(theirs)) / max(len(theirs), len(ours)))
-            a, b = [h.score for h in ours_hits[i]], [float(scores[p]) for p in theirs]
-            same_scores.append(len(a) == len(b) and all(abs(x - y) <= 1e-6 * max(abs(y), 1.0) for x, y in zip(a, b)))
-        for hit, p in zip(ours_hits[i], ours):
-            max_rel_diff = max(max_rel_diff, abs(hit.score - scores[p]) / max(abs(scores[p]), 1e-9))
+        agreement.add(ours_hits[i], [position[(h.report_id, h.ordinal)] for h in ours_hits[i]], scores, top)
     measured = list(rank_ms)
     rank_p50 = statistics.median(rank_ms.values()) if rank_ms else None
     ours_same = [ours_ms[i] for i in measured]
     e2e_same = [passage_e2e[i] for i in measured]
-    bm25 = {
+    return {
         "passages": len(rows),
         "queries": len(token_lists),
         "rank_bm25_queries": len(measured),
@@ -764,37 +861,11 @@ def serve_worker(data: Path, qfile: Path, ofile: Path, bm25_sample: int, bm25_bu
         "ours_end_to_end_ms": summary(e2e_same),
         "ratio_search": rank_p50 / statistics.median(ours_same) if rank_p50 and ours_same else None,
         "ratio_end_to_end": rank_p50 / statistics.median(e2e_same) if rank_p50 and e2e_same else None,
-        "top10_same_scores": [sum(same_scores), len(same_scores)],
-        "top10_same_passages_mean": statistics.fmean(overlap) if overlap else None,
-        "max_relative_score_diff": max_rel_diff,
+        "top10_same_scores": [sum(agreement.same_scores), len(agreement.same_scores)],
+        "top10_same_passages_mean": statistics.fmean(agreement.overlap) if agreement.overlap else None,
+        "max_relative_score_diff": agreement.max_rel_diff,
         "mean_query_tokens": statistics.fmean(len(t) for _, t in token_lists) if token_lists else None,
     }
-    out: dict[str, Any] = {
-        "load_s": load_s,
-        "rss_at_start_mb": at_start.get("VmRSS"),
-        "rss_after_load_mb": after_load.get("VmRSS"),
-        "peak_after_load_mb": after_load.get("VmHWM"),
-        "rss_after_answers_mb": after_answers.get("VmRSS"),
-        "peak_after_answers_mb": after_answers.get("VmHWM"),
-        "questions": len(questions),
-        "latency_ms": {kind: summary(v) for kind, v in latencies.items()},
-        "latency_by_expected_kind_ms": {kind: summary(v) for kind, v in by_expected.items()},
-        "serialize_json_ms": summary(serialize_ms),
-        "answer_chars": {kind: summary([float(c) for c in v]) for kind, v in text_chars.items()},
-        "right": {kind: [sum(v), len(v)] for kind, v in right.items()},
-        "wrong": wrong,
-        "slowest": sorted(timings, reverse=True)[:15],  # (ms, kind, question, of which GC ms)
-        "gc": {
-            "objects_after_load": objects_after_load,
-            "collections": {gen: sum(1 for g, _ in gc_pauses if g == gen) for gen in (0, 1, 2)},
-            "max_ms": {gen: max((ms for g, ms in gc_pauses if g == gen), default=0.0) for gen in (0, 1, 2)},
-            "total_ms": sum(ms for _, ms in gc_pauses),
-        },
-        "bm25": bm25,
-    }
-    if profile:
-        out["profile"] = profile_answers(engine, questions)
-    ofile.write_text(json.dumps(out, ensure_ascii=False), "utf-8")
 
 
 def engine_index(engine: Any) -> Any:

@@ -47,7 +47,7 @@ def test_ingest_shows_a_progress_bar_on_a_terminal(data_dir, tmp_path):
     import subprocess
     import sys
 
-    from bench.synthetic import generate_corpus, render_text
+    from reportgen import generate_corpus, render_text
 
     folder = tmp_path / "reports"
     folder.mkdir()

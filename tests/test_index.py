@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bench.synthetic import generate_corpus, render_text
+from reportgen import generate_corpus, render_text
 from index.bm25 import BM25Index, reference_scores
 from index.passages import build_index, load_index, refresh_index
 from index.tokenize import tokenize

@@ -8,7 +8,7 @@ import dataclasses
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bench.synthetic import expected_figures, generate_report, render_html, render_text
+from reportgen import expected_figures, generate_report, render_html, render_text
 from ingest.document import Document
 from ingest.nationalformat import national_format
 from ingest.readers import html, text

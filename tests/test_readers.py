@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.synthetic import (
+from reportgen import (
     expected_figures,
     generate_report,
     render_docx,

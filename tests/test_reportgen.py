@@ -1,4 +1,4 @@
-"""The synthetic report generator: determinism, the format's sums, and every rendering."""
+"""The report generator (reportgen): determinism, the format's sums, and every rendering."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.synthetic import (
+from reportgen import (
     SyntheticReport,
     expected_figures,
     generate_corpus,
