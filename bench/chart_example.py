@@ -1,6 +1,6 @@
 """The README's charts, drawn from generated reports stored and read back like real ones.
 
-Reports of made-up bodies (示例省…) are generated with bench/synthetic.py, rendered as HTML pages,
+Reports of made-up bodies (示例省…) are generated with reportgen, rendered as HTML pages,
 ingested into a temporary data dir, read back through ingest/read.py as series and drawn by
 bot/chart.py: the same path a real answer's chart takes from the database.
 
@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench.synthetic import generate_report, render_html
+from reportgen import generate_report, render_html
 from bot.chart import draw_series
 from bot.export import matching_bodies
 from ingest.read import bodies, figure_series

@@ -46,6 +46,7 @@ class _Item:
     values: list[str] = field(default_factory=list)
     fragments: list[str] = field(default_factory=list)
     table2_block: Block | None = None  # the Table 2 block heading above it, if any
+    grid: int = 0  # which of the reader's tables it was printed in
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ def extract_figures(
 
     figures: list[Figure] = []
     seen: set[tuple[int, str]] = set()
+    extra = _extra_cell_sides(placed)
     for entry in placed:
         match, item = entry.match, entry.item
         if match is None:
@@ -90,7 +92,7 @@ def extract_figures(
                 )
             )
             continue
-        row_figures, problem = _row_figures(match, item.values)
+        row_figures, problem = _row_figures(match, item.values, extra.get(item.grid))
         if problem:
             warnings.append(problem)
             continue
@@ -112,7 +114,7 @@ def _items(tables: list[Table], version: str) -> list[_Item]:
     table2_block: Block | None = None
     pending: list[str] = []  # label-only cells not yet given to a row
     blank_above: _Item | None = None  # a label whose cells were all blank: its numbers may follow
-    for table in tables:
+    for grid, table in enumerate(tables):
         for grid_row in table.rows:
             fragments: list[str] = []
             current: _Item | None = None
@@ -122,7 +124,7 @@ def _items(tables: list[Table], version: str) -> list[_Item]:
                 if is_value(cell):
                     if current is None:
                         # Numbers before any label in the row: their label is elsewhere.
-                        current = _Item(None, fragments=pending + fragments, table2_block=table2_block)
+                        current = _Item(None, fragments=pending + fragments, table2_block=table2_block, grid=grid)
                         pending, fragments = [], []
                         items.append(current)
                     current.values.append(cell)
@@ -136,7 +138,7 @@ def _items(tables: list[Table], version: str) -> list[_Item]:
                 if current is not None:  # a label right after a label: the first had no numbers
                     fragments.append(current.label or "")
                     items.pop()
-                current = _Item(cell, fragments=pending + fragments, table2_block=table2_block)
+                current = _Item(cell, fragments=pending + fragments, table2_block=table2_block, grid=grid)
                 pending = []
                 items.append(current)
             if current is not None and current.label is None and blank_above is not None:
@@ -289,21 +291,46 @@ def _shown(item: _Item) -> str:
 # ---------------------------------------------------------------- cells
 
 
-def _fit(values: list[str], width: int) -> list[str] | None:
+def _extra_cell_sides(placed: list[_Placed]) -> dict[int, str]:
+    """For each printed table, the side its rows carry an extra blank cell on, where its rows agree.
+
+    A grid may have an empty label column in front, or a converter may add an empty cell at
+    the end of every row. A row blank at both ends cannot tell which cell is the extra one;
+    the rows of its table that are blank at one end only can.
+    """
+    sides: dict[int, set[str]] = {}
+    for entry in placed:
+        if entry.match is None or len(entry.item.values) != len(entry.match.block.columns) + 1:
+            continue
+        first, last = (clean(entry.item.values[i]) == "" for i in (0, -1))
+        if first != last:
+            sides.setdefault(entry.item.grid, set()).add("leading" if first else "trailing")
+    return {grid: found.pop() for grid, found in sides.items() if len(found) == 1}
+
+
+def _fit(values: list[str], width: int, extra_side: str | None = None) -> list[str] | None:
     """The row's cells trimmed to the format's width, or None when they cannot be placed.
 
     Extra cells are tolerated only when blank and at the edges (an empty label column in
-    a grid); a row with cells missing is refused, since a guess would shift columns.
+    a grid, a converter's empty last cell); when both edges are blank only the table's other
+    rows (`extra_side`) can say which one is extra. A row with cells missing is refused, since
+    a guess would shift columns.
     """
     cells = list(values)
-    while len(cells) > width and clean(cells[0]) == "":
-        cells.pop(0)
-    while len(cells) > width and clean(cells[-1]) == "":
-        cells.pop()
+    while len(cells) > width:
+        first, last = clean(cells[0]) == "", clean(cells[-1]) == ""
+        if first and (not last or extra_side == "leading"):
+            cells.pop(0)
+        elif last and (not first or extra_side == "trailing"):
+            cells.pop()
+        else:
+            return None
     return cells if len(cells) == width else None
 
 
-def _row_figures(match: _RowMatch, values: list[str]) -> tuple[list[Figure], ReportWarning | None]:
+def _row_figures(
+    match: _RowMatch, values: list[str], extra_side: str | None = None
+) -> tuple[list[Figure], ReportWarning | None]:
     block, row = match.block, match.row
     if row.group:
         return [], ReportWarning(
@@ -311,7 +338,7 @@ def _row_figures(match: _RowMatch, values: list[str]) -> tuple[list[Figure], Rep
             f"Table {match.table}: {row.label} is a heading in the format but has numbers; they are not stored",
             {"table": match.table, "row": row.key},
         )
-    cells = _fit(values, len(block.columns))
+    cells = _fit(values, len(block.columns), extra_side)
     if cells is None:
         return [], ReportWarning(
             "table",
@@ -339,10 +366,9 @@ def _single_row_figures(table: FormatTable, tables: list[tuple[int | None, Table
         if section != table.section and not _mentions(candidate, block.rows[0].label):
             continue
         for grid_row in candidate.rows:
-            run = _longest_value_run(grid_row)
-            if len(run) < cells_wanted:
-                continue
-            run = _fit(run, cells_wanted) or run[:cells_wanted]
+            run = _fit(_longest_value_run(grid_row), cells_wanted)
+            if run is None:
+                continue  # too few cells, or more than can be placed for certain
             figures = []
             positions = [(row, column) for row in block.rows for column in block.columns]
             for (row, column), raw in zip(positions, run):

@@ -12,6 +12,8 @@ _VALUE = re.compile(
 )
 # Printed in place of a number where nothing applies; stored blank, like an empty cell.
 _BLANK_MARKS = {"", "-", "—", "——", "/", "无", "－", "--"}
+# Printed in a change column (本年增/减) where nothing changed: the number 0, in words.
+_NO_CHANGE = {"持平", "不变", "无变化", "未变化"}
 
 
 def clean(raw: str | None) -> str:
@@ -22,7 +24,7 @@ def clean(raw: str | None) -> str:
 def is_value(raw: str | None) -> bool:
     """Whether a cell holds a number or is blank (as opposed to a label)."""
     text = clean(raw)
-    return text in _BLANK_MARKS or _VALUE.match(text) is not None
+    return text in _BLANK_MARKS or text in _NO_CHANGE or _VALUE.match(text) is not None
 
 
 def parse_value(raw: str | None, default_unit: str) -> tuple[Number | None, str]:
@@ -30,6 +32,8 @@ def parse_value(raw: str | None, default_unit: str) -> tuple[Number | None, str]
     text = clean(raw)
     if text in _BLANK_MARKS:
         return None, default_unit
+    if text in _NO_CHANGE:
+        return 0, default_unit
     match = _VALUE.match(text)
     if match is None:
         raise ValueError(f"not a number: {raw!r}")

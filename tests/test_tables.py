@@ -99,3 +99,24 @@ def test_a_table_split_into_pieces_reads_as_one(split_at):
     pieces = [(3, Table(rows=rows[:split_at])), (3, Table(rows=rows[split_at:]))]
     figures, _ = extract_figures(pieces, VERSION)
     assert table3(figures) == expected({r.key for r in LEAVES})
+
+
+def test_a_row_blank_at_both_ends_takes_its_tables_extra_cell_side():
+    """A converter adds an empty last cell to every row; a row whose first cell is blank too
+    keeps that blank as its first column, as the table's other rows show."""
+    rows = [[label, *cells, ""] for label, *cells in grid()[0][1].rows[1:]]
+    position = [l.key for l in LEAVES].index("process_information")
+    rows[position][1] = ""  # 自然人 printed blank
+    figures, _ = extract_figures([(3, Table(rows=rows))], VERSION)
+    assert table3(figures)["process_information"] == [None] + [int(v) for v in numbers(position)[1:]]
+
+
+def test_a_row_blank_at_both_ends_with_no_evidence_is_refused():
+    rows = grid()[0][1].rows
+    position = [l.key for l in LEAVES].index("process_information")
+    row = next(r for r in rows if r[1:] == numbers(position))
+    row[1] = ""
+    row.append("")  # only this row has an extra cell: which end is extra cannot be told
+    figures, warnings = extract_figures([(3, Table(rows=rows))], VERSION)
+    assert "process_information" not in table3(figures)
+    assert any("process_information" in str(w.detail) or "6.属于四类过程性信息" in w.message for w in warnings)
