@@ -19,7 +19,7 @@ from bot.chart import draw_series
 from bot.export import matching_bodies
 from ingest.read import bodies, figure_series
 from ingest.run import ingest_paths
-from ingest.store import open_db
+from ingest.database import open_db
 
 BODY = "示例省示范市人民政府"
 NEIGHBOURS = ("示例省甲市人民政府", "示例省乙市人民政府", "示例省丙市人民政府", "示例省丁市人民政府")

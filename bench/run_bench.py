@@ -404,7 +404,7 @@ def refresh_with_split(data: Path) -> dict[str, Any]:
 
 
 def db_counts(data: Path) -> dict[str, int]:
-    from ingest.store import database_path
+    from ingest.database import database_path
 
     conn = sqlite3.connect(database_path(data))
     try:
@@ -571,7 +571,7 @@ def run_size(size: int, args: argparse.Namespace, cache: Path) -> dict[str, Any]
             log(f"refresh_index {result['index']['wall_s']:.2f} s: "
                 + ", ".join(f"{k} {v:.2f}" for k, v in result["index"]["split_s"].items()))
         from index.passages import index_dir
-        from ingest.store import database_path
+        from ingest.database import database_path
 
         db = database_path(data)
         result["index_bytes"] = tree_bytes(index_dir(data))

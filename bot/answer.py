@@ -15,7 +15,7 @@ from bot.understand import BodyNames, CellQuery, Understanding, body_aliases, un
 from index.passages import PassageIndex, body_words, load_index
 from index.tokenize import add_words, cut, tokenize
 from ingest.nationalformat import NONSTANDARD, fold, national_format
-from ingest.store import database_path, open_db
+from ingest.database import database_path, open_db
 from ingest.values import format_number
 
 MARK_OPEN, MARK_CLOSE = "【", "】"  # matched words in a passage; Telegram turns them bold

@@ -9,7 +9,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable, NoReturn
 
-from ingest.store import DB_NAME, checkpoint, database_path, open_db
+from ingest.database import DB_NAME, checkpoint, database_path, open_db
 
 DEFAULT_PORT = 8001
 HOST = "127.0.0.1"  # this machine only: the figures are public, the server is not meant to be

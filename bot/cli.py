@@ -17,7 +17,8 @@ from bot.export import FORMATS, ExportError, export_cells
 from config import load_settings
 from index.passages import ingest_and_index
 from ingest.run import FileOutcome
-from ingest.store import database_path, list_reports, open_db
+from ingest.database import database_path, open_db
+from ingest.read import list_reports
 
 _data_option = click.option(
     "--data",

@@ -227,7 +227,7 @@ def load_index(data_dir: Path) -> PassageIndex | None:
 
 def refresh_index(data_dir: Path, workers: int = 0) -> PassageIndex:
     """Bring the saved index in step with the database (after an ingest)."""
-    from ingest.store import open_db
+    from ingest.database import open_db
 
     db = open_db(data_dir)
     try:

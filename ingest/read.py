@@ -1,14 +1,17 @@
-"""Read queries for export, charts and browsing: the SELECTs kept beside the storage module."""
+"""Every read of the database: what is held, its cells, series, findings; the one place for SELECTs."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Collection, Iterator
 
 import sqlite_utils
 
-from ingest.store import database_path, open_db
+from ingest.bodies import name_pattern, same_body
+from ingest.database import database_path, open_db
+from ingest.model import Finding, Number
 
 # The order the export writes a cell's fields in; every reader of `cells` relies on these names.
 CELL_FIELDS = (
@@ -114,3 +117,88 @@ def figure_series(
         }
         for rid, body, yr, title, value, unit, raw, row_path, column_label in rows
     ]
+
+
+@dataclass(frozen=True)
+class HeldReport:
+    """A stored report as `check` shows it: what was read, what was skipped, what does not add up."""
+
+    id: str
+    body: str
+    year: int
+    title: str
+    format: str
+    source_file: str
+    cells: dict[int, int]  # table number → cells stored
+    warnings: tuple[str, ...]
+    findings: tuple[Finding, ...]
+
+
+def held_reports(db: sqlite_utils.Database, report_ids: Collection[str] | None = None) -> list[HeldReport]:
+    """The reports held (or those asked for), by body and year."""
+    where = f"WHERE id IN ({', '.join('?' * len(report_ids))}) " if report_ids is not None else ""
+    reports = db.execute(
+        f"SELECT id, body, year, title, format, source_file FROM reports {where}ORDER BY body, year",
+        list(report_ids or ()),
+    ).fetchall()
+    cells: dict[str, dict[int, int]] = {}
+    for report_id, table, count in db.execute("SELECT report_id, table_no, count(*) FROM figures GROUP BY 1, 2"):
+        cells.setdefault(report_id, {})[table] = count
+    warnings: dict[str, list[str]] = {}
+    for report_id, message in db.execute("SELECT report_id, message FROM warnings ORDER BY report_id, ordinal"):
+        warnings.setdefault(report_id, []).append(message)
+    findings: dict[str, list[Finding]] = {}
+    for report_id, kind, message, detail in db.execute(
+        "SELECT report_id, kind, message, detail FROM findings ORDER BY report_id, ordinal"
+    ):
+        findings.setdefault(report_id, []).append(Finding(kind, message, json.loads(detail)))
+    return [
+        HeldReport(
+            rid, body, year, title, fmt, source, cells.get(rid, {}), tuple(warnings.get(rid, ())), tuple(findings.get(rid, ()))
+        )
+        for rid, body, year, title, fmt, source in reports
+    ]
+
+
+def body_of(db: sqlite_utils.Database, name: str) -> int | None:
+    """The body held under a printed name (洪泽区人民政府 finds 淮安市洪泽区人民政府), or None."""
+    row = db.execute("SELECT body_id FROM body_names WHERE name = ?", [name]).fetchone()
+    if row:
+        return row[0]
+    matches = [
+        body_id
+        for body_id, held in db.execute("SELECT id, name FROM bodies WHERE name LIKE ?", [name_pattern(name)])
+        if same_body(held, name)
+    ]
+    return matches[0] if len(matches) == 1 else None
+
+
+def previous_year(db: sqlite_utils.Database, body_id: int, year: int) -> tuple[str, dict] | None:
+    """The body's report of the year before, if held: its format and its Table 3."""
+    report_id = f"{body_id}-{year - 1}"
+    row = db.execute("SELECT format FROM reports WHERE id = ?", [report_id]).fetchone()
+    return (row[0], table3_cells(db, report_id)) if row else None
+
+
+def table3_cells(db: sqlite_utils.Database, report_id: str) -> dict[tuple[str, str], Number | None]:
+    """A stored report's Table 3 as {(row, column): value}."""
+    rows = db.execute("SELECT row_key, column_key, value FROM figures WHERE report_id = ? AND table_no = 3", [report_id])
+    return {(row, column): value for row, column, value in rows}
+
+
+def list_reports(db: sqlite_utils.Database) -> list[dict]:
+    """Every report held, with its warnings and findings, ordered by body and year."""
+    reports = [
+        dict(row)
+        for row in db.query(
+            "SELECT id, body, year, title, format, published, source_file, passage_count, figure_count, "
+            "warning_count, finding_count FROM reports ORDER BY body, year"
+        )
+    ]
+    for table, key in (("warnings", "warnings"), ("findings", "findings")):
+        messages: dict[str, list[str]] = {}
+        for row in db.query(f"SELECT report_id, message FROM {table} ORDER BY report_id, ordinal"):
+            messages.setdefault(row["report_id"], []).append(row["message"])
+        for report in reports:
+            report[key] = messages.get(report["id"], [])
+    return reports

@@ -14,7 +14,8 @@ from typing import Callable, Iterable, Iterator
 from ingest.errors import RefusedFile
 from ingest.model import ParsedReport
 from ingest.parse import parse_report
-from ingest.store import open_db, save_report
+from ingest.database import open_db
+from ingest.store import save_report
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from bot.cli import cli
 from ingest.run import ingest_paths
-from ingest.store import open_db
+from ingest.database import open_db
 from tests.conftest import SAMPLE, shared_report
 
 NOT_A_REPORT_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>新闻动态</title></head>

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from bot.browse import DATABASE_NAME, metadata_path
 from bot.cli import cli
 from ingest.run import ingest_paths
-from ingest.store import open_db
+from ingest.database import open_db
 from tests.conftest import ROOT, SAMPLE
 
 CANNED = {"figure_over_years": {"body", "row", "column"}, "ranking": {"year", "row", "column"}, "report_findings": {"body"}}

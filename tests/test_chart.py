@@ -172,7 +172,7 @@ def test_nothing_to_draw_is_refused(tmp_path):
 def test_a_series_read_from_the_database_keeps_its_blank(data_dir):
     from ingest.read import bodies, figure_series
     from ingest.run import ingest_paths
-    from ingest.store import open_db
+    from ingest.database import open_db
     from tests.conftest import SAMPLE
 
     ingest_paths([SAMPLE], data_dir)

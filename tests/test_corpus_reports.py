@@ -7,7 +7,7 @@ import pytest
 from ingest.nationalformat import national_format
 from ingest.parse import parse_report
 from ingest.run import ingest_paths
-from ingest.store import open_db
+from ingest.database import open_db
 from tests.conftest import SAMPLE, shared_report
 
 T3_COLUMNS = [c.key for c in national_format().table(3).blocks[0].columns]

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from bot.cli import cli
 from bot.export import HEADERS, NoCells, NoSuchBody, NothingHeld, export_cells, sheet_name
 from ingest.run import ingest_paths
-from ingest.store import open_db
+from ingest.database import open_db
 from tests.conftest import SAMPLE, SHARED_CORPUS
 
 SHARED_PDFS = ("hongze-2023.pdf", "hongze-2024.pdf", "huaian-2024.pdf")

@@ -10,7 +10,7 @@ from index.bm25 import BM25Index, reference_scores
 from index.passages import build_index, load_index, refresh_index
 from index.tokenize import tokenize
 from ingest.run import ingest_paths
-from ingest.store import open_db
+from ingest.database import open_db
 
 QUERIES = [
     "行政处罚 罚款", "政府信息公开 查阅点", "依申请公开 办理", "政务新媒体 运维", "信息处理费",

@@ -9,7 +9,7 @@ import textwrap
 from pathlib import Path
 
 from ingest.run import ingest_paths
-from ingest.store import MIGRATIONS, open_db
+from ingest.database import MIGRATIONS, open_db
 from tests.conftest import ROOT, SAMPLE
 
 CONTENT = ("bodies", "body_names", "reports", "sections", "passages", "figures", "warnings")
@@ -64,7 +64,8 @@ KILLED_WRITER = textwrap.dedent(
     import sys, time
     from pathlib import Path
     from ingest.parse import parse_report
-    from ingest.store import open_db, save_report
+    from ingest.database import open_db
+    from ingest.store import save_report
 
     class StallingFigures(list):
         # Stalls inside the transaction, after some rows are written, until killed.
