@@ -16,6 +16,10 @@ from bot.chat import run_chat
 from bot.export import FORMATS, ExportError, export_cells
 from config import load_settings
 from index.passages import ingest_and_index
+from ingest.check import STATUSES, Checked
+from ingest.check import check as run_check
+from ingest.check import summary as check_summary
+from ingest.errors import RefusedFile
 from ingest.run import FileOutcome
 from ingest.database import database_path, open_db
 from ingest.read import list_reports
@@ -191,6 +195,50 @@ def browse(port: int, data_dir: Path | None) -> None:
         serve_browse(directory, port, on_start=started)
     except BrowseError as error:
         raise click.ClickException(str(error)) from None
+
+
+@cli.command()
+@click.argument("targets", nargs=-1)
+@_data_option
+@click.option("--json", "as_json", is_flag=True, help="The findings as one JSON list (the contract in ARCHITECTURE.md).")
+def check(targets: tuple[str, ...], data_dir: Path | None, as_json: bool) -> None:
+    """Check report files (nothing is stored) or reports held by id; none given: every report held.
+
+    Prints what was understood of each (title, body, year, format, cells read per table, what was
+    skipped and why) and the findings: sums that break, prose against tables, carry-over from the
+    year before. Exits 1 when a file was refused."""
+    try:
+        checked = run_check(targets, _data_dir(data_dir))
+    except RefusedFile as error:
+        raise click.ClickException(str(error)) from None
+    if as_json:
+        findings = [
+            {"report": c.report(), "kind": f.kind, "message": f.message, "detail": f.detail}
+            for c in checked
+            for f in c.findings
+        ]
+        click.echo(json.dumps(findings, ensure_ascii=False, indent=2))
+    else:
+        for item in checked:
+            click.echo(_checked_lines(item))
+        counts = check_summary(checked)
+        click.echo(f"{len(checked)} reports: " + ", ".join(f"{n} {status}" for status, n in counts.items() if n or status in STATUSES[:3]))
+    if any(c.refused for c in checked):
+        sys.exit(1)
+
+
+def _checked_lines(item: Checked) -> str:
+    if item.refused:
+        return f"{item.source}: refused: {item.refused}"
+    tables = ", ".join(f"table {n}: {item.cells.get(n, 0)} cells" for n in sorted({2, 3, 4} | set(item.cells)))
+    lines = [
+        f"{item.source}: {item.body} {item.year}, format {item.format}: {item.status}",
+        f"  title: {item.title}",
+        f"  {tables}",
+    ]
+    lines += [f"  skipped: {w}" for w in item.warnings]
+    lines += [f"  finding ({f.kind}): {f.message}" for f in item.findings]
+    return "\n".join(lines)
 
 
 def _read_line(prompt: str) -> str | None:
