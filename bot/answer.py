@@ -373,7 +373,7 @@ class Snapshot:
         if understood.section is not None:
             in_section = [h for h in hits if self._passage(h.report_id, h.ordinal)[0] == understood.section]
             hits = in_section + [h for h in hits if h not in in_section]
-        specific = self._specific_tokens(tokens, understood)
+        specific = self._specific_tokens(tokens + [t for group in alternatives for t in group], understood)
         one_body = len({r.body_id for r in reports}) == 1
         if (not hits or not specific) and one_body and (understood.section is not None or _asks_how(question)):
             return self._overview(question, understood, reports)

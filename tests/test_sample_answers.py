@@ -53,3 +53,83 @@ def test_a_department_of_a_place_held_is_another_body(engine):
     """柳州市城中区 is held; its 教育局 publishes a report of its own, which is not."""
     answer = engine.answer("城中区教育局2020年行政处罚有多少")
     assert answer.kind == "none" and "城中区教育局" in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "柳州市2020年收到多少政府信息公开申请",  # the city, not its district
+        "柳州市政府罚了多少款",
+        "西宁市城中区2020年行政处罚有多少",  # another city's 城中区
+        "我们县收到多少申请",  # a place named by no name
+        "哪个区罚款最多",
+        "开发区2020年行政处罚多少",
+    ],
+)
+def test_a_place_that_is_not_the_body_held_gets_no_figure(engine, question):
+    answer = engine.answer(question)
+    assert answer.kind == "none" and answer.value is None, answer.text
+
+
+@pytest.mark.parametrize(
+    "question, table, row, column, value",
+    [
+        # The row and the column each named in everyday words, and never another row's figure.
+        ("城中区政府集中采购项目数量是多少", 2, "第二十条第（九）项 / 政府集中采购", "采购项目数量", 868),
+        ("城中区2020年政府集中采购金额", 2, "第二十条第（九）项 / 政府集中采购", "采购总金额", 2694.35),
+        ("柳州城中区罚了多少款", 2, "第二十条第（六）项 / 行政处罚", "处理决定数量", 6487),
+        ("城中区行政处罚比上一年增加了多少", 2, "第二十条第（六）项 / 行政处罚", "本年增/减", 1945),
+        ("城中区败诉了几件", 4, "行政诉讼", "结果纠正", 0),
+        ("城中区还没办完转到下一年的申请有几件", 3, "四、结转下年度继续办理", "总计", 0),
+        ("城中区要求确认的申请有几件", 3, "三、本年度办理结果 / （五）不予处理 / 5.要求行政机关确认或重新出具已获取信息", "总计", 0),
+        ("城中区自然人申请中本机关不掌握的有多少", 3, "三、本年度办理结果 / （四）无法提供 / 1.本机关不掌握相关政府信息", "自然人", 16),
+        ("城中区收到的申请超过20件了吗", 3, "一、本年新收政府信息公开申请数量", "总计", 31),  # 20 is no year
+    ],
+)
+def test_everyday_words_reach_their_cell(engine, question, table, row, column, value):
+    answer = engine.answer(question)
+    assert answer.kind == "figure", answer.text
+    assert (answer.value, answer.source["table"], answer.source["row"], answer.source["column"]) == (
+        value, table, row, column
+    )
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "城中区2020年信访举报投诉类申请因为内容涉及多个部门有多少",  # words the cell does not account for
+        "城中区复议以后法院判了什么",
+    ],
+)
+def test_a_question_asking_more_than_the_cell_gets_no_figure(engine, question):
+    answer = engine.answer(question)
+    assert answer.kind != "figure" and answer.value is None, answer.text
+
+
+def test_a_question_about_a_column_the_reports_format_lacks_gets_no_figure(engine):
+    answer = engine.answer("城中区2020年废止了几件规范性文件")  # 本年废止件数 is a 2021-format column
+    assert answer.kind == "none" and "2019年版格式" in answer.text
+
+
+@pytest.mark.parametrize(
+    "question, words",
+    [
+        ("城中区政府信息公开工作是怎么做的", "牵头组织实施政府信息公开工作"),
+        ("城中区怎么公开信息", "依托城中区门户网站"),
+    ],
+)
+def test_a_broad_question_about_the_bodys_work_gets_its_overview(engine, question, words):
+    answer = engine.answer(question)
+    assert answer.kind == "passage" and answer.source["section"] == 1
+    assert words in answer.text
+
+
+def test_a_question_about_something_else_gets_none_not_a_passage(engine):
+    assert engine.answer("帮我写一首关于春天的诗").kind == "none"
+
+
+def test_every_example_the_bot_offers_is_answered(engine):
+    examples = engine.example_questions()
+    assert len(examples) >= 3
+    for question in examples:
+        assert engine.answer(question).kind in ("figure", "passage"), question
