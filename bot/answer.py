@@ -6,20 +6,23 @@ import gc
 import heapq
 import json
 import sqlite3
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bot.understand import BodyNames, CellQuery, Understanding, body_aliases, understand, vocabulary
-from index.passages import PassageIndex, body_words, load_index
+from index.passages import PassageIndex, body_words, ensure_index, index_dir, load_index
 from index.tokenize import add_words, cut, tokenize
 from ingest.nationalformat import NONSTANDARD, fold, national_format
 from ingest.database import database_path, open_db
+from ingest.read import catalog, index_keys
 from ingest.values import format_number
 
 MARK_OPEN, MARK_CLOSE = "【", "】"  # matched words in a passage; Telegram turns them bold
 _MAX_CANDIDATES = 8
+_LOAD_ATTEMPTS = 3
 _MIN_COVERAGE = 0.3  # of the question's search weight a passage must hold to answer it
 _OVERVIEW_TOPICS = 8
 _TOPIC_LENGTH = 40
@@ -64,22 +67,67 @@ class ReportRef:
 
 
 class Engine:
-    """Answers questions from what the data dir holds; reload() after an ingest.
+    """Answers questions from what the data dir holds.
 
-    Everything an answer reads (catalog, index, database connection) is one Snapshot,
-    replaced whole by reload(), so an answer under way never mixes old and new reports.
+    Everything an answer reads (catalog, index, database) is one Snapshot: a read transaction
+    on the database and the index that reflects that very state. Before each answer the engine
+    looks (cheaply) whether another process has stored reports since; it then switches to the
+    new database and index together, and never to one without the other.
     """
 
     def __init__(self, data_dir: Path):
         self.data_dir = data_dir
         understand("", BodyNames.build({}))  # jieba, the vocabulary and the gazetteer load now, not on the first question
-        self.snapshot = Snapshot.load(data_dir)
+        self._switch = threading.Lock()
+        self._watch: sqlite3.Connection | None = None
+        self._seen = self._state()
+        self._tried_at = 0.0
+        self._retired: list[Snapshot] = []
+        self.snapshot = Snapshot.load(data_dir, repair=True)
         _settle()
 
     def reload(self) -> None:
-        """Read the catalog and the current index again (after an ingest)."""
-        self.snapshot = Snapshot.load(self.data_dir)
+        """Read the catalog and the current index again (after an ingest this process made)."""
+        with self._switch:
+            self._seen = self._state()
+            self._use(Snapshot.load(self.data_dir, repair=True))
+
+    def _use(self, snapshot: "Snapshot") -> None:
+        # An answer under way may still read the old snapshot: it is closed a switch later.
+        for old in self._retired:
+            old.close()
+        self._retired = [self.snapshot]
+        self.snapshot = snapshot
         _settle()
+
+    def _state(self) -> tuple:
+        """What changes when reports are stored: the database's data version and the index's CURRENT."""
+        path = database_path(self.data_dir)
+        if not path.exists():
+            return ()
+        if self._watch is None:
+            self._watch = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        current = index_dir(self.data_dir) / "CURRENT"
+        try:
+            index_state = current.stat().st_mtime_ns, current.read_bytes()
+        except FileNotFoundError:
+            index_state = None
+        return self._watch.execute("PRAGMA data_version").fetchone()[0], index_state
+
+    def _follow(self) -> None:
+        """Switch to what another process stored, once its database and index agree again."""
+        with self._switch:
+            state = self._state()
+            if state == self._seen:
+                return
+            index_moved = not self._seen or state[1:] != self._seen[1:]
+            if not index_moved and time.monotonic() - self._tried_at < _RETRY_SECONDS:
+                return  # the database moved and its index not yet: an ingest is under way
+            self._tried_at = time.monotonic()
+            snapshot = Snapshot.load(self.data_dir, repair=False)
+            if snapshot is not None:
+                self._seen = state
+                self._use(snapshot)
 
     @property
     def reports(self) -> list[ReportRef]:
@@ -87,10 +135,12 @@ class Engine:
 
     def answer(self, question: str, report_id: str | None = None) -> Answer:
         """Answer a question; `report_id` answers it for that report (a clarify choice)."""
+        self._follow()
         return self.snapshot.answer(question, report_id)
 
     def passage_answer(self, question: str, report_id: str, ordinal: int) -> Answer:
         """One given passage as the answer to a question: the "next passage" of a passage answer."""
+        self._follow()
         return self.snapshot.passage_answer(question, report_id, ordinal)
 
     def holdings(self) -> str:
@@ -100,9 +150,14 @@ class Engine:
         return self.snapshot.example_questions()
 
 
+_RETRY_SECONDS = 2.0  # between looks at a database whose index has not caught up yet
+
+
 def _settle() -> None:
     """Move what is loaded out of the garbage collector's way: a full collection over the
-    catalog and the tokenizer's dictionaries would stall an answer for tens of milliseconds."""
+    catalog and the tokenizer's dictionaries would stall an answer for tens of milliseconds.
+    Unfrozen first, so that a snapshot left behind can be collected."""
+    gc.unfreeze()
     gc.collect()
     gc.freeze()
 
@@ -129,29 +184,46 @@ class Snapshot:
         self._examples: list[str] | None = None
 
     @classmethod
-    def load(cls, data_dir: Path) -> "Snapshot":
-        """Read the catalog from the database (read-only) and memory-map the index."""
+    def load(cls, data_dir: Path, repair: bool) -> "Snapshot | None":
+        """The database as of now (a read transaction kept open) and the index of that same state.
+
+        When they disagree (a writer was killed between the two, or is between them now): with
+        `repair`, the index is brought in step (waiting for a running writer) and loading starts
+        again; without, None: the caller keeps what it has.
+        """
         path = database_path(data_dir)
         if not path.exists():
             return cls(None, [], BodyNames.build({}), None)
         open_db(data_dir).close()  # creates or migrates the schema
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-        reports = [
-            ReportRef(*row)
-            for row in conn.execute(
-                "SELECT r.id, r.body_id, r.body, b.short_name, r.year, r.format, r.title "
-                "FROM reports r JOIN bodies b ON b.id = r.body_id ORDER BY r.body, r.year"
-            )
-        ]
+        for _ in range(_LOAD_ATTEMPTS):
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False, isolation_level=None)
+            conn.execute("BEGIN")  # every read of this snapshot sees the database as of now
+            held = index_keys(conn)
+            index = load_index(data_dir)
+            if (index.report_keys if index is not None else {}) == held or not held:
+                return cls._from(conn, index)
+            conn.close()
+            if not repair:
+                return None
+            ensure_index(data_dir, wait=True)
+        raise RuntimeError(f"the search index in {data_dir} cannot be brought in step with the database")
+
+    @classmethod
+    def _from(cls, conn: sqlite3.Connection, index: PassageIndex | None) -> "Snapshot":
+        report_rows, bodies, printed = catalog(conn)
         aliases: dict[int, set[str]] = {}
         names: dict[int, str] = {}
-        for body_id, name, short in conn.execute("SELECT id, name, short_name FROM bodies"):
+        for body_id, name, short in bodies:
             aliases[body_id] = body_aliases(name, short)
             names[body_id] = name
-        for body_id, name in conn.execute("SELECT body_id, name FROM body_names"):
+        for body_id, name in printed:
             aliases.setdefault(body_id, set()).update(body_aliases(name, name))
         add_words(body_words(conn))
-        return cls(conn, reports, BodyNames.build(aliases, names), load_index(data_dir))
+        return cls(conn, [ReportRef(*row) for row in report_rows], BodyNames.build(aliases, names), index)
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
 
     # ------------------------------------------------------------ answering
 

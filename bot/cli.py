@@ -15,11 +15,11 @@ from bot.browse import serve as serve_browse
 from bot.chat import run_chat
 from bot.export import FORMATS, ExportError, export_cells
 from config import load_settings
-from index.passages import ingest_and_index
+from index.passages import ingest_and_index, restore_and_index
 from ingest.check import STATUSES, Checked
 from ingest.check import check as run_check
 from ingest.check import summary as check_summary
-from ingest.errors import RefusedFile
+from ingest.errors import NothingToRestore, RefusedFile
 from ingest.run import FileOutcome
 from ingest.database import database_path, open_db
 from ingest.read import list_reports
@@ -48,20 +48,48 @@ def cli() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_data_option
 @click.option("--workers", type=int, default=None, help="Processes parsing files in parallel (default: one per core).")
-def ingest(paths: tuple[Path, ...], data_dir: Path | None, workers: int | None) -> None:
-    """Ingest report files or folders (TXT, HTML, PDF, DOCX); prints each with its warnings."""
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Store a new reading even where it would lose tables, figures or passages the held one has.",
+)
+def ingest(paths: tuple[Path, ...], data_dir: Path | None, workers: int | None, replace: bool) -> None:
+    """Ingest report files or folders (TXT, HTML, PDF, DOCX); prints each with its warnings.
+
+    A report held is never replaced by a worse reading of itself unless --replace; every
+    reading replaced is kept, and `reportbot restore` brings it back."""
     settings = load_settings(data_dir)
     progress = _Progress(sys.stderr.isatty())
     summary = ingest_and_index(
         paths,
         settings.data_dir,
         workers if workers is not None else settings.ingest_workers,
+        replace=replace,
+        on_wait=lambda: click.echo(f"Another ingest is running on {settings.data_dir}; waiting for it to finish…", err=True),
         on_start=progress.start,
         on_file=progress.file_done,
     )
     progress.finish()
     click.echo(summary.line())
-    if summary.refused:
+    if summary.refused or summary.stopped:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("report_id")
+@_data_option
+def restore(report_id: str, data_dir: Path | None) -> None:
+    """Bring back the reading REPORT_ID had before it was last replaced (see `reportbot reports`)."""
+    directory = _data_dir(data_dir)
+    try:
+        summary = restore_and_index(
+            directory, report_id, on_wait=lambda: click.echo("Another ingest is running; waiting for it to finish…", err=True)
+        )
+    except NothingToRestore as error:
+        raise click.ClickException(str(error)) from None
+    (outcome,) = summary.outcomes
+    click.echo(outcome.line())
+    if outcome.status == "refused" or summary.stopped:
         sys.exit(1)
 
 
@@ -97,7 +125,7 @@ class _Progress:
 @_data_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON document instead of a table.")
 def reports(data_dir: Path | None, as_json: bool) -> None:
-    """List the reports held: id, body, year, format, passages, figures, warnings."""
+    """List the reports held: id, body, year, format, passages, figures, warnings, findings."""
     directory = _data_dir(data_dir)
     if not database_path(directory).exists():
         held: list[dict] = []
@@ -117,10 +145,12 @@ def reports(data_dir: Path | None, as_json: bool) -> None:
         click.echo(
             f"{report['id']:<8} {report['body']} {report['year']}  format {report['format']}  "
             f"{report['passage_count']} passages, {report['figure_count']} figures, "
-            f"{len(report['warnings'])} warnings"
+            f"{len(report['warnings'])} warnings, {len(report['findings'])} findings"
         )
         for warning in report["warnings"]:
             click.echo(f"         warning: {warning}")
+        for finding in report["findings"]:
+            click.echo(f"         finding: {finding}")
 
 
 @cli.command()

@@ -6,13 +6,14 @@ their new ones added as a segment); a large change, or many small ones, rebuilds
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 import uuid
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import numpy as np
 import sqlite_utils
@@ -20,7 +21,9 @@ import sqlite_utils
 from index.bm25 import BM25Index, Segment
 from index.storage import read_version, write_version
 from index.tokenize import add_words, tokenize
-from ingest.run import IngestSummary, ingest_paths, process_context
+from ingest.lock import try_writer_lock, writer_lock
+from ingest.read import index_keys
+from ingest.run import IngestSummary, ingest_paths, process_context, restore_report
 
 INDEX_FOLDER = "index"
 _PARALLEL_FROM = 5_000  # passages; below this, starting processes costs more than it saves
@@ -116,11 +119,6 @@ def tokenize_new_passages(db: sqlite_utils.Database, workers: int = 0) -> int:
     return len(rows)
 
 
-def _held(db: sqlite_utils.Database) -> dict[str, str]:
-    """Each report held and what identifies its passages: content hash and count."""
-    return {rid: f"{sha}:{count}" for rid, sha, count in db.execute("SELECT id, sha256, passage_count FROM reports")}
-
-
 def _passages_of(db: sqlite_utils.Database, report_ids: list[str] | None) -> tuple[list[str], list[int], list[list[str]]]:
     sql = "SELECT report_id, ordinal, tokens FROM passages"
     params: list[str] = []
@@ -142,7 +140,7 @@ def build_index(db: sqlite_utils.Database, data_dir: Path, workers: int = 0) -> 
         report_ids,
         np.asarray([position[r] for r in owners], dtype=np.int32),
         np.asarray(ordinals, dtype=np.int32),
-        _held(db),
+        index_keys(db),
         [_segment_name()],
     )
     _save(index, data_dir, new_segments=index.bm25.segments)
@@ -154,7 +152,7 @@ def update_index(db: sqlite_utils.Database, data_dir: Path, workers: int = 0) ->
     index = load_index(data_dir)
     if index is None:
         return build_index(db, data_dir, workers)
-    held = _held(db)
+    held = index_keys(db)
     changed = [rid for rid, key in held.items() if index.report_keys.get(rid) != key]
     removed = [rid for rid in index.report_keys if rid not in held]
     if not changed and not removed:
@@ -236,10 +234,59 @@ def refresh_index(data_dir: Path, workers: int = 0) -> PassageIndex:
         db.close()
 
 
-def ingest_and_index(paths: Iterable[Path], data_dir: Path, workers: int = 0, **progress: Any) -> IngestSummary:
-    """Ingest files and folders, then bring the index in step: what `reportbot ingest` and the
-    bot's admins run. `progress` takes ingest_paths' on_start and on_file callbacks."""
-    summary = ingest_paths(paths, data_dir, workers=workers, **progress)
-    if summary.count("ingested") or summary.count("replaced"):
-        refresh_index(data_dir, workers)
+def ingest_and_index(
+    paths: Iterable[Path],
+    data_dir: Path,
+    workers: int = 0,
+    *,
+    replace: bool = False,
+    on_wait: Callable[[], None] | None = None,
+    **progress: Any,
+) -> IngestSummary:
+    """Ingest files and folders, then bring the index in step: what `reportbot ingest`, the bot's
+    admins and the tests run. One writer at a time: a second waits for the first (`on_wait` says so).
+    `progress` takes ingest_paths' on_start and on_file callbacks."""
+    with writer_lock(data_dir, on_wait):
+        summary = ingest_paths(paths, data_dir, workers=workers, replace=replace, **progress)
+        if summary.stored:
+            _refresh_or_say(summary, data_dir, workers)
     return summary
+
+
+def restore_and_index(data_dir: Path, report_id: str, on_wait: Callable[[], None] | None = None) -> IngestSummary:
+    """Bring back a report's earlier reading, then bring the index in step."""
+    with writer_lock(data_dir, on_wait):
+        summary = IngestSummary([restore_report(data_dir, report_id)])
+        if summary.stored:
+            _refresh_or_say(summary, data_dir, 0)
+    return summary
+
+
+def _refresh_or_say(summary: IngestSummary, data_dir: Path, workers: int) -> None:
+    """Refresh the index; a full disk leaves the last index in place, to be repaired at the next load."""
+    try:
+        refresh_index(data_dir, workers)
+    except OSError as error:
+        if error.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            raise
+        summary.stopped = summary.stopped or f"no space left to save the search index ({error}); it is rebuilt at the next start"
+
+
+def ensure_index(data_dir: Path, wait: bool) -> bool:
+    """Repair the index if it does not reflect the database (a writer was killed between the two).
+
+    Takes the writer lock; when another writer holds it, that writer brings the index in step
+    itself, so this returns False at once unless `wait`. True when the index now agrees.
+    """
+    handle = try_writer_lock(data_dir)
+    if handle is None:
+        if not wait:
+            return False
+        with writer_lock(data_dir):
+            refresh_index(data_dir)
+        return True
+    try:
+        refresh_index(data_dir)
+    finally:
+        os.close(handle)
+    return True

@@ -98,6 +98,25 @@ MIGRATIONS: list[str] = [
         warning_count = (SELECT count(*) FROM warnings w WHERE w.report_id = reports.id),
         finding_count = (SELECT count(*) FROM findings f WHERE f.report_id = reports.id);
     """,
+    # Every reading of a report stored, so that a replaced one can be brought back; the file it
+    # was read from is kept under sources/ by its sha256.
+    """
+    CREATE TABLE report_versions (
+        report_id TEXT NOT NULL,        -- no foreign key: a replace deletes and re-inserts the report
+        version INTEGER NOT NULL,       -- 1, 2, … in the order they were stored
+        sha256 TEXT NOT NULL,           -- of the file, kept as sources/<sha256>
+        reading TEXT NOT NULL,          -- sha256 of what was read from it: the same reading is not stored twice
+        source_file TEXT NOT NULL,
+        title TEXT NOT NULL,
+        figure_count INTEGER NOT NULL,
+        passage_count INTEGER NOT NULL,
+        stored_at TEXT NOT NULL,        -- UTC, ISO 8601
+        state TEXT NOT NULL,            -- current, replaced, withdrawn (taken back by a restore)
+        PRIMARY KEY (report_id, version)
+    );
+    INSERT INTO report_versions
+        SELECT id, 1, sha256, '', source_file, title, figure_count, passage_count, '', 'current' FROM reports;
+    """,
 ]
 
 def database_path(data_dir: Path) -> Path:

@@ -24,3 +24,11 @@ class UnsupportedFile(RefusedFile):
 
 class NotAReport(RefusedFile):
     """Readable, but not a 政府信息公开工作年度报告."""
+
+
+class WorseReading(RefusedFile):
+    """A new reading of a report held that would lose its tables, figures or passages."""
+
+
+class NothingToRestore(ReportbotError):
+    """A report with no earlier reading kept (or no such report)."""

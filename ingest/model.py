@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 Number = int | float
@@ -65,3 +67,9 @@ class ParsedReport:
                 if block is None or fig.block == block:
                     return fig
         return None
+
+    def reading(self) -> str:
+        """A digest of what was read (not of the file): two readings alike store alike."""
+        content = asdict(self)
+        del content["source_file"], content["sha256"]
+        return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Collection, Iterator
@@ -202,3 +203,41 @@ def list_reports(db: sqlite_utils.Database) -> list[dict]:
         for report in reports:
             report[key] = messages.get(report["id"], [])
     return reports
+
+
+def versions(db: sqlite_utils.Database, report_id: str) -> list[dict[str, Any]]:
+    """Every reading of a report stored, oldest first."""
+    return [dict(row) for row in db.query("SELECT * FROM report_versions WHERE report_id = ? ORDER BY version", [report_id])]
+
+
+def current_version(db: sqlite_utils.Database, report_id: str) -> dict[str, Any] | None:
+    """The reading of a report now held, or None when it is not held."""
+    rows = list(db.query("SELECT * FROM report_versions WHERE report_id = ? AND state = 'current'", [report_id]))
+    return rows[0] if rows else None
+
+
+Connection = sqlite_utils.Database | sqlite3.Connection
+
+
+def index_keys(db: Connection) -> dict[str, str]:
+    """What identifies each held report's passages for the search index: its reading and their count.
+
+    The index stores the keys it was built from; the two agree exactly when the index reflects
+    the database."""
+    rows = db.execute(
+        "SELECT r.id, coalesce(v.reading, r.sha256), r.passage_count FROM reports r "
+        "LEFT JOIN report_versions v ON v.report_id = r.id AND v.state = 'current'"
+    )
+    return {rid: f"{reading}:{count}" for rid, reading, count in rows}
+
+
+def catalog(db: Connection) -> tuple[list[tuple], list[tuple[int, str, str]], list[tuple[int, str]]]:
+    """What an answer engine loads: reports (id, body id, body, short name, year, format, title),
+    bodies (id, name, short name) and every name printed for a body (body id, name)."""
+    reports = db.execute(
+        "SELECT r.id, r.body_id, r.body, b.short_name, r.year, r.format, r.title "
+        "FROM reports r JOIN bodies b ON b.id = r.body_id ORDER BY r.body, r.year"
+    ).fetchall()
+    bodies_ = db.execute("SELECT id, name, short_name FROM bodies").fetchall()
+    names = db.execute("SELECT body_id, name FROM body_names").fetchall()
+    return reports, bodies_, names

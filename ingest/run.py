@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import logging
 import multiprocessing
 import os
+import sqlite3
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from ingest.errors import RefusedFile
+from ingest.errors import NothingToRestore, RefusedFile
 from ingest.model import ParsedReport
 from ingest.parse import parse_report
 from ingest.database import open_db
+from ingest.read import versions
+from ingest.sources import keep_source, source_path
 from ingest.store import save_report
 
 log = logging.getLogger(__name__)
@@ -28,7 +33,7 @@ _PARALLEL_FROM = 4  # fewer files than this are not worth starting processes for
 @dataclass
 class FileOutcome:
     path: str
-    status: str  # "ingested", "replaced" or "refused"
+    status: str  # "ingested", "replaced", "unchanged", "restored" or "refused"
     report_id: str | None = None
     body: str | None = None
     year: int | None = None
@@ -51,6 +56,8 @@ class FileOutcome:
 @dataclass
 class IngestSummary:
     outcomes: list[FileOutcome] = field(default_factory=list)
+    stopped: str | None = None  # why the run stopped before its last file (the disk is full)
+    not_tried: list[str] = field(default_factory=list)  # the files it did not get to
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -63,11 +70,21 @@ class IngestSummary:
     def refused(self) -> list[FileOutcome]:
         return [o for o in self.outcomes if o.status == "refused"]
 
+    @property
+    def stored(self) -> bool:
+        """Whether anything new was stored (and the index must follow)."""
+        return any(o.status in ("ingested", "replaced", "restored") for o in self.outcomes)
+
     def line(self) -> str:
-        return (
+        text = (
             f"{self.count('ingested')} ingested, {self.count('replaced')} replaced, "
             f"{self.count('refused')} refused, {self.warning_count} warnings"
         )
+        if self.count("unchanged"):
+            text += f", {self.count('unchanged')} unchanged (the same reading was held)"
+        if self.stopped:
+            text += f"; stopped: {self.stopped}; not tried: {', '.join(self.not_tried) or 'none'}"
+        return text
 
 
 def find_files(paths: Iterable[Path]) -> tuple[list[Path], list[FileOutcome]]:
@@ -123,10 +140,16 @@ def ingest_paths(
     data_dir: Path,
     *,
     workers: int = 0,
+    replace: bool = False,
     on_file: Callable[[FileOutcome], None] | None = None,
     on_start: Callable[[int], None] | None = None,
 ) -> IngestSummary:
-    """Ingest files and folders into the data dir; what was stored before stays if a file fails."""
+    """Ingest files and folders into the data dir; what was stored before stays if a file fails.
+
+    A held report is never replaced by a worse reading of itself unless `replace`. When the
+    disk fills, the file being stored is left out whole and the run stops, listing what it
+    did not try.
+    """
     files, missing = find_files(paths)
     summary = IngestSummary(list(missing))
     for outcome in missing:
@@ -139,23 +162,74 @@ def ingest_paths(
     workers = workers or os.cpu_count() or 1
     db = open_db(data_dir)
     try:
-        for path, parsed in _parsed(files, workers):
-            if isinstance(parsed, FileOutcome):
-                outcome = parsed
-            else:
-                stored = save_report(db, parsed)
-                outcome = FileOutcome(
-                    str(path),
-                    "replaced" if stored.replaced else "ingested",
-                    report_id=stored.id,
-                    body=stored.body,
-                    year=stored.year,
-                    warnings=[w.message for w in parsed.warnings],
-                    findings=[f.message for f in parsed.findings],
-                )
+        for position, (path, parsed) in enumerate(_parsed(files, workers)):
+            outcome = parsed if isinstance(parsed, FileOutcome) else _store(db, data_dir, path, parsed, replace)
             summary.outcomes.append(outcome)
             if on_file:
                 on_file(outcome)
+            if outcome.status == "refused" and outcome.reason and _DISK_FULL in outcome.reason:
+                summary.stopped = outcome.reason
+                summary.not_tried = [str(p) for p in files[position + 1 :]]
+                break
     finally:
         db.close()
     return summary
+
+
+_DISK_FULL = "no space left"
+
+
+def _store(db, data_dir: Path, path: Path, parsed: ParsedReport, replace: bool, restoring: int | None = None) -> FileOutcome:
+    """Keep the file and store its reading; a refusal or a full disk comes back as an outcome."""
+    try:
+        data = path.read_bytes()
+        if hashlib.sha256(data).hexdigest() != parsed.sha256:
+            raise RefusedFile(path, "the file changed while it was being read; try again")
+        keep_source(data_dir, data, parsed.sha256)
+        stored = save_report(db, parsed, replace=replace, restoring=restoring)
+    except RefusedFile as error:
+        return FileOutcome(str(path), "refused", reason=f"{path}: {error.reason}")
+    except (sqlite3.OperationalError, OSError) as error:
+        if not _is_disk_full(error):
+            raise
+        return FileOutcome(str(path), "refused", reason=f"{path}: {_DISK_FULL} to store it ({error}); nothing of it was stored")
+    return FileOutcome(
+        str(path),
+        stored.status,
+        report_id=stored.id,
+        body=stored.body,
+        year=stored.year,
+        warnings=[w.message for w in parsed.warnings] if stored.status != "unchanged" else [],
+        findings=[f.message for f in parsed.findings] if stored.status != "unchanged" else [],
+    )
+
+
+def _is_disk_full(error: BaseException) -> bool:
+    if isinstance(error, OSError):
+        return error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+    message = str(error).lower()
+    return "full" in message or "disk i/o" in message
+
+
+def restore_report(data_dir: Path, report_id: str) -> FileOutcome:
+    """Bring back the reading a report had before its current one (read again from the file kept)."""
+    db = open_db(data_dir)
+    try:
+        history = versions(db, report_id)
+        current = next((v for v in history if v["state"] == "current"), None)
+        if current is None:
+            raise NothingToRestore(f"no report {report_id} is held (see `reportbot reports`)")
+        earlier = [v for v in history if v["state"] == "replaced" and v["version"] < current["version"]]
+        if not earlier:
+            raise NothingToRestore(f"{report_id} has no earlier reading to bring back")
+        previous = earlier[-1]
+        path = source_path(data_dir, previous["sha256"])
+        if not path.exists():
+            raise NothingToRestore(f"the file of {report_id}'s earlier reading ({previous['source_file']}) was not kept")
+        ((_, parsed),) = _parsed([path], 1)
+        if isinstance(parsed, FileOutcome):
+            return parsed
+        parsed.source_file = previous["source_file"]
+        return _store(db, data_dir, path, parsed, replace=True, restoring=previous["version"])
+    finally:
+        db.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Iterable, Iterator
 
 import sqlite_utils
@@ -12,9 +13,14 @@ from ingest.bodies import short_name
 from ingest.findings import carry_over
 from ingest.model import Figure, Finding, ParsedReport, ReportWarning
 from ingest.nationalformat import cell_labels
-from ingest.read import body_of, table3_cells
+from ingest.errors import WorseReading
+from ingest.read import body_of, current_version, held_reports, table3_cells
 
 _CONTENT_TABLES = ("sections", "passages", "figures", "warnings", "findings")
+
+
+# A new reading keeping less than this share of the held one's figures or passages loses "most" of them.
+_KEPT_AT_LEAST = 0.5
 
 
 @dataclass(frozen=True)
@@ -22,15 +28,33 @@ class StoredReport:
     id: str
     body: str
     year: int
-    replaced: bool
+    status: str  # "ingested", "replaced", "unchanged" (the same reading was held) or "restored"
 
 
-def save_report(db: sqlite_utils.Database, report: ParsedReport) -> StoredReport:
-    """Store a report, replacing the body's report for the same year, in one transaction."""
+def save_report(
+    db: sqlite_utils.Database, report: ParsedReport, *, replace: bool = False, restoring: int | None = None
+) -> StoredReport:
+    """Store a report in one transaction, replacing the body's report for the same year.
+
+    A reading that would lose what the held one has (a table, most figures or passages) is
+    refused with WorseReading unless `replace`; the same reading again changes nothing. Every
+    reading stored is recorded as a version; `restoring` names the earlier version being
+    brought back, which becomes current again instead of a new one.
+    """
     with db.atomic():
         body_id, body = _resolve_body(db, report.body)
         report_id = f"{body_id}-{report.year}"
-        replaced = db.execute("SELECT 1 FROM reports WHERE id = ?", [report_id]).fetchone() is not None
+        held = current_version(db, report_id)
+        if held is not None and held["reading"] == report.reading() and restoring is None:
+            return StoredReport(report_id, body, report.year, "unchanged")
+        if held is not None and not replace and restoring is None:
+            losses = what_it_would_lose(db, report_id, report)
+            if losses:
+                raise WorseReading(
+                    report.source_file,
+                    f"would replace {body} {report.year} (id {report_id}) with a worse reading that loses "
+                    f"{'; '.join(losses)}; not stored (use --replace to replace it anyway)",
+                )
         _delete_report(db, report_id)
         db["reports"].insert(
             {
@@ -63,7 +87,53 @@ def save_report(db: sqlite_utils.Database, report: ParsedReport) -> StoredReport
         db["findings"].insert_all(_finding_rows(report_id, report.findings))
         _check_carry_over(db, body_id, report.year)
         _check_carry_over(db, body_id, report.year + 1)
-    return StoredReport(report_id, body, report.year, replaced)
+        _record_version(db, report_id, report, restoring)
+    status = "restored" if restoring is not None else "replaced" if held is not None else "ingested"
+    return StoredReport(report_id, body, report.year, status)
+
+
+def what_it_would_lose(db: sqlite_utils.Database, report_id: str, report: ParsedReport) -> list[str]:
+    """What a new reading lacks that the held one has: whole tables, most figures, most passages."""
+    held_cells = held_reports(db, [report_id])[0].cells
+    new_cells: dict[int, int] = {}
+    for figure in report.figures:
+        new_cells[figure.table] = new_cells.get(figure.table, 0) + 1
+    losses = [f"table {t} ({held_cells[t]} cells)" for t in sorted(held_cells) if held_cells[t] and not new_cells.get(t)]
+    held = current_version(db, report_id)
+    assert held is not None
+    for what, before, after in (
+        ("figures", held["figure_count"], len(report.figures)),
+        ("passages", held["passage_count"], len(report.passages)),
+    ):
+        if before and after < before * _KEPT_AT_LEAST:
+            losses.append(f"{before - after} of its {before} {what}")
+    return losses
+
+
+def _record_version(db: sqlite_utils.Database, report_id: str, report: ParsedReport, restoring: int | None) -> None:
+    if restoring is not None:
+        db.execute("UPDATE report_versions SET state = 'withdrawn' WHERE report_id = ? AND state = 'current'", [report_id])
+        db.execute("UPDATE report_versions SET state = 'current', reading = ? WHERE report_id = ? AND version = ?",
+                   [report.reading(), report_id, restoring])
+        return
+    db.execute("UPDATE report_versions SET state = 'replaced' WHERE report_id = ? AND state = 'current'", [report_id])
+    version = db.execute(
+        "SELECT coalesce(max(version), 0) + 1 FROM report_versions WHERE report_id = ?", [report_id]
+    ).fetchone()[0]
+    db["report_versions"].insert(
+        {
+            "report_id": report_id,
+            "version": version,
+            "sha256": report.sha256,
+            "reading": report.reading(),
+            "source_file": report.source_file,
+            "title": report.title,
+            "figure_count": len(report.figures),
+            "passage_count": len(report.passages),
+            "stored_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "state": "current",
+        }
+    )
 
 
 def _check_carry_over(db: sqlite_utils.Database, body_id: int, year: int) -> None:

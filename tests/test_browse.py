@@ -164,7 +164,9 @@ def test_reingest_deletes_the_reports_findings(data_dir):
     db = open_db(data_dir)
     db["findings"].insert({"report_id": "1-2020", "ordinal": 0, "kind": "sum", "message": "x", "detail": "{}"})
     db.close()
-    ingest_paths([SAMPLE], data_dir)
+    corrected = data_dir.parent / "corrected.txt"  # another reading of the same report replaces it
+    corrected.write_text(SAMPLE.read_text("utf-8").replace("\n2982\n", "\n2983\n", 1), "utf-8")
+    ingest_paths([corrected], data_dir)
     db = open_db(data_dir)
     try:
         assert db.execute("SELECT count(*) FROM findings").fetchone()[0] == 0
