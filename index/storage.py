@@ -18,7 +18,7 @@ import numpy as np
 
 LAYOUT = 2  # bump when what is saved changes; an old layout is rebuilt, never misread
 _KEEP_VERSIONS = 2  # besides the current one
-_GRACE_SECONDS = 60.0
+_GRACE_SECONDS = 10.0  # far longer than opening a version takes; a reader that still misses one reads CURRENT again
 _OPEN_ATTEMPTS = 5
 
 

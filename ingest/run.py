@@ -40,6 +40,7 @@ class FileOutcome:
     warnings: list[str] = field(default_factory=list)
     findings: list[str] = field(default_factory=list)
     reason: str | None = None
+    stops_the_run: bool = False  # the disk failed: no later file can be stored either
 
     def line(self) -> str:
         """One line for a person: what happened to this file."""
@@ -167,16 +168,13 @@ def ingest_paths(
             summary.outcomes.append(outcome)
             if on_file:
                 on_file(outcome)
-            if outcome.status == "refused" and outcome.reason and _DISK_FULL in outcome.reason:
+            if outcome.stops_the_run:
                 summary.stopped = outcome.reason
                 summary.not_tried = [str(p) for p in files[position + 1 :]]
                 break
     finally:
         db.close()
     return summary
-
-
-_DISK_FULL = "no space left"
 
 
 def _store(db, data_dir: Path, path: Path, parsed: ParsedReport, replace: bool, restoring: int | None = None) -> FileOutcome:
@@ -190,9 +188,14 @@ def _store(db, data_dir: Path, path: Path, parsed: ParsedReport, replace: bool, 
     except RefusedFile as error:
         return FileOutcome(str(path), "refused", reason=f"{path}: {error.reason}")
     except (sqlite3.OperationalError, OSError) as error:
-        if not _is_disk_full(error):
+        if not _is_disk_failure(error):
             raise
-        return FileOutcome(str(path), "refused", reason=f"{path}: {_DISK_FULL} to store it ({error}); nothing of it was stored")
+        return FileOutcome(
+            str(path),
+            "refused",
+            reason=f"{path}: could not be written to the disk ({error}: is it full?); nothing of it was stored",
+            stops_the_run=True,
+        )
     return FileOutcome(
         str(path),
         stored.status,
@@ -204,9 +207,10 @@ def _store(db, data_dir: Path, path: Path, parsed: ParsedReport, replace: bool, 
     )
 
 
-def _is_disk_full(error: BaseException) -> bool:
+def _is_disk_failure(error: BaseException) -> bool:
+    """A full disk, a quota, a file-size limit or an I/O error: the disk, not the report."""
     if isinstance(error, OSError):
-        return error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+        return error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO)
     message = str(error).lower()
     return "full" in message or "disk i/o" in message
 
