@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.series import asks_series, series_answer
 from bot.understand import BodyNames, CellQuery, Understanding, body_aliases, understand, vocabulary
 from index.passages import PassageIndex, body_words, ensure_index, index_dir, load_index
 from index.tokenize import add_words, cut, tokenize
@@ -43,6 +44,9 @@ class Answer:
     latency_ms: float = 0.0
     # A passage answer: the other good passages, in order, for "next passage".
     more: list[dict[str, Any]] = field(default_factory=list)
+    # A series answer: one figure a report ({report, value, unit, raw}), and for two years the change.
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    change: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -245,14 +249,16 @@ class Snapshot:
         if report_id is not None:
             chosen = self.by_id.get(report_id)
             if chosen is None:
-                return self._none(question, "这份报告已不在我的资料中。")
+                return self.none(question, "这份报告已不在我的资料中。")
             understood.bodies, understood.year = [chosen.body_id], chosen.year
         if understood.unknown_places and report_id is None:
-            return self._none(question, f"我没有关于“{'、'.join(understood.unknown_places)}”的报告。")
+            return self.none(question, f"我没有关于“{'、'.join(understood.unknown_places)}”的报告。")
         if understood.vague_places and report_id is None:
-            return self._none(question, f"“{'、'.join(understood.vague_places)}”是指哪个单位？请说出它的名称。")
+            return self.none(question, f"“{'、'.join(understood.vague_places)}”是指哪个单位？请说出它的名称。")
         if understood.other_body and report_id is None:
-            return self._none(question, f"我没有“{understood.other_body}”的报告。")
+            return self.none(question, f"我没有“{understood.other_body}”的报告。")
+        if understood.cell is not None and understood.wants_figure and report_id is None and asks_series(self, understood):
+            return series_answer(self, understood)
         reports = self._reports_for(understood)
         if isinstance(reports, Answer):
             return reports
@@ -272,10 +278,10 @@ class Snapshot:
             if not in_year:
                 if understood.bodies:
                     years = "、".join(str(r.year) for r in held)
-                    return self._none(
+                    return self.none(
                         question, f"我没有{held[0].body}{understood.year}年的报告（我有它{years}年的报告）。"
                     )
-                return self._none(question, f"我没有{understood.year}年的报告。")
+                return self.none(question, f"我没有{understood.year}年的报告。")
             held = in_year
         return held
 
@@ -286,51 +292,40 @@ class Snapshot:
         assert cell is not None
         bodies = {r.body_id for r in reports}
         if len(bodies) > 1:
-            return self._clarify(question, reports)
+            return self.clarify(question, reports)
         latest = max(reports, key=lambda r: r.year)
-        if understood.series and understood.year is None:
-            return self._series_answer(question, cell, sorted(reports, key=lambda r: r.year))
-        answer = self._figure_for(question, cell, latest)
+        answer = self.figure_for(question, cell, latest)
         if understood.year is None and len(reports) > 1 and answer.kind == "figure":
             others = "、".join(str(r.year) for r in reports if r is not latest)
             answer.text += f"\n（问题未说年份，以上是我持有的最新报告 {latest.year} 年的数字；我还有 {others} 年的报告。）"
         return answer
 
-    def _series_answer(self, question: str, cell: CellQuery, reports: list[ReportRef]) -> Answer:
-        answers = [self._figure_for(question, cell, r) for r in reports]
-        found = [a for a in answers if a.kind == "figure"]
-        if not found:
-            return answers[-1]
-        last = found[-1]
-        lines = [f"{a.report['year']}年：{_show(a.value, a.unit)}" for a in found]  # type: ignore[index]
-        last.text = f"{last.report['body']} {last.source['label']}，历年：\n" + "\n".join(lines)  # type: ignore[index]
-        return last
-
-    def _figure_for(self, question: str, cell: CellQuery, report: ReportRef) -> Answer:
+    def figure_for(self, question: str, cell: CellQuery, report: ReportRef) -> Answer:
+        """One report's figure for a cell, or the none that says why it has none."""
         fmt = national_format()
         if report.format not in ("2019", "2021"):
-            return self._none(question, f"{report.label}的报告不是国家统一格式（2019年以前），没有可查的表格数字。")
+            return self.none(question, f"{report.label}的报告不是国家统一格式（2019年以前），没有可查的表格数字。")
         table = fmt.table(cell.table)
         blocks = [b for b in table.blocks_in(report.format) if any(r.key in cell.rows for r in b.rows_in(report.format))]
         if not blocks:
-            return self._none(
+            return self.none(
                 question,
                 f"{report.label}的报告采用{_version_name(report.format)}，其表格中没有“{cell.words}”这一项。",
             )
         block = blocks[0]
         column = self._column(cell, block)
         if column is None:
-            return self._none(
+            return self.none(
                 question,
                 f"{report.label}的报告采用{_version_name(report.format)}，"
                 f"其表{cell.table}中“{cell.words}”没有“{cell.column_words}”这一列。",
             )
         leaves = [leaf for row in cell.rows for leaf in self._stored_rows(report, cell.table, block, row)]
         if not leaves:
-            return self._none(question, f"{report.label}的报告中没有读到表{cell.table}里“{cell.words}”这一格。")
+            return self.none(question, f"{report.label}的报告中没有读到表{cell.table}里“{cell.words}”这一格。")
         cells = self._cells(report.id, cell.table, leaves, column.key)
         if len(cells) < len(leaves):
-            return self._none(question, f"{report.label}的报告中没有读到表{cell.table}里“{cell.words}”这一格。")
+            return self.none(question, f"{report.label}的报告中没有读到表{cell.table}里“{cell.words}”这一格。")
         label_row = " / ".join(block.row_path(cell.rows[0])) if len(cell.rows) == 1 else _common_group(block, cell)
         if cell.table == 2:
             label_row = f"{block.label} / {label_row}"
@@ -338,17 +333,22 @@ class Snapshot:
         citation = f"来源：《{report.title}》表{cell.table}“{table.title}”，{label_row}，{column.label}列。"
         if len(leaves) == 1:
             value, unit, raw = cells[0][1:]
+            source["raw"] = raw
             if value is None:
                 text = f"{report.label}：{label_row}（{column.label}）这一格在报告中是空白的，没有填写数字。\n{citation}"
                 return Answer(question, "figure", text, None, unit, report.as_dict(), source)
             text = f"{report.label}：{label_row}（{column.label}）为 {_show(value, unit)}"
             text += f"（原文“{raw}”）。" if raw and raw != format_number(value) and raw != _show(value, unit) else "。"
         else:
-            value = sum(v or 0 for _, v, _, _ in cells)
             unit = cells[0][2]
             parts = "，".join(f"{name} {_show(v, u)}" for name, v, u, _ in cells)
-            text = f"{report.label}：{label_row}（{column.label}）共 {_show(value, unit)}，是以下各项相加：{parts}。"
             source["rows"] = [name for name, *_ in cells]
+            if any(v is None for _, v, _, _ in cells):
+                # A blank cell is no 0: the parts are given, their total is not.
+                text = f"{report.label}：{label_row}（{column.label}）由以下各项组成：{parts}；其中有空白的格，无法给出合计。\n{citation}"
+                return Answer(question, "figure", text, None, unit, report.as_dict(), source)
+            value = sum(v for _, v, _, _ in cells)
+            text = f"{report.label}：{label_row}（{column.label}）共 {_show(value, unit)}，是以下各项相加：{parts}。"
         if cell.table == 3 and column.key == "total" and len(leaves) == 1:
             text += self._applicant_breakdown(report.id, leaves[0])
         text += self._cautions(report.id, cell.table, block, leaves, column.key)
@@ -434,7 +434,7 @@ class Snapshot:
     def _passage_answer(self, question: str, understood: Understanding, reports: list[ReportRef]) -> Answer:
         """The passage that answers best; a broad question about a body's work gets its section's overview."""
         if self.index is None:
-            return self._none(question, "检索索引还没有建立，请管理员重新导入报告。")
+            return self.none(question, "检索索引还没有建立，请管理员重新导入报告。")
         tokens = self._search_tokens(question, understood)
         alternatives = [[t for word in group for t in tokenize(word)] for group in understood.also_search]
         allowed = {r.id for r in reports} if len(reports) < len(self.reports) else None
@@ -450,7 +450,7 @@ class Snapshot:
         if (not hits or not specific) and one_body and (understood.section is not None or _asks_how(question)):
             return self._overview(question, understood, reports)
         if not hits:
-            return self._none(question, "我持有的报告里没有找到与这个问题相关的内容。")
+            return self.none(question, "我持有的报告里没有找到与这个问题相关的内容。")
         more = [{"report_id": h.report_id, "ordinal": h.ordinal, "score": round(h.score, 4)} for h in hits[1:6]]
         return self._quote(question, hits[0].report_id, hits[0].ordinal, tokens, more)
 
@@ -466,12 +466,12 @@ class Snapshot:
         """A section of one body's report in brief: its first passage, then what its other passages are about."""
         bodies = {r.body_id for r in reports}
         if len(bodies) > 1:
-            return self._clarify(question, reports)
+            return self.clarify(question, reports)
         report = max(reports, key=lambda r: r.year)
         section = understood.section or 1
         passages = self._section_passages(report.id, section)
         if not passages:
-            return self._none(question, f"{report.label}的报告中没有找到这一部分的内容。")
+            return self.none(question, f"{report.label}的报告中没有找到这一部分的内容。")
         first_ordinal, heading, first = passages[0]
         topics = list(dict.fromkeys(_topic(h, t) for _, h, t in passages[1:]))
         section_title = self._section_title(report.id, section)
@@ -508,7 +508,7 @@ class Snapshot:
         report = self.by_id.get(report_id)
         found = self._passage(report_id, ordinal) if report is not None else None
         if report is None or found is None:
-            return self._none(question, "这段内容已不在我的资料中，请重新提问。")
+            return self.none(question, "这段内容已不在我的资料中，请重新提问。")
         section, heading, text = found
         section_title = self._section_title(report.id, section)
         where = f"{report.label}报告" + (f"“{section_title}”" if section_title else "")
@@ -529,7 +529,8 @@ class Snapshot:
 
     # ------------------------------------------------------------ clarify, none
 
-    def _clarify(self, question: str, reports: list[ReportRef]) -> Answer:
+    def clarify(self, question: str, reports: list[ReportRef]) -> Answer:
+        """Ask which of the bodies the question means."""
         latest: dict[int, ReportRef] = {}
         for report in reports:
             if report.body_id not in latest or report.year > latest[report.body_id].year:
@@ -539,7 +540,8 @@ class Snapshot:
         text = f"有几份报告都可能回答这个问题，请说明是哪个单位（和年份）：\n{lines}"
         return Answer(question, "clarify", text, candidates=[r.as_dict() for r in candidates])
 
-    def _none(self, question: str, reason: str) -> Answer:
+    def none(self, question: str, reason: str) -> Answer:
+        """No answer from the reports, with the reason and what is held."""
         return Answer(question, "none", f"{reason}\n我持有的报告：{self.holdings()}。")
 
     def holdings(self) -> str:

@@ -77,7 +77,10 @@ class Understanding:
     year: int | None = None
     years: list[int] = field(default_factory=list)  # every year named, in order
     compared_with_previous: bool = False  # 比去年, 比上一年
-    series: bool = False
+    series: bool = False  # the figure over every year held (历年)
+    change: bool = False  # how the figure changed between two years (多了多少, 增长了百分之几)
+    ranking: bool = False  # the figure across bodies (排名, 谁多, A和B各多少)
+    subordinate: bool = False  # the bodies under the place named (淮安市各区县)
     cell: CellQuery | None = None
     wants_figure: bool = False
     # Words left over that the cell does not account for: a figure would answer another question.
@@ -145,6 +148,9 @@ class Vocabulary:
     quantity: tuple[str, ...]
     prose: tuple[str, ...]
     series: tuple[str, ...]
+    change: tuple[str, ...]
+    ranking: tuple[str, ...]
+    subordinate: tuple[str, ...]
     filler: frozenset[str]
     row_words: dict[Target, frozenset[str]]  # every phrase that names a row or column
     section_words: Phrases  # words → the section a passage question points to
@@ -208,6 +214,9 @@ def vocabulary() -> Vocabulary:
         quantity=tuple(words["quantity"]),
         prose=tuple(words["prose"]),
         series=tuple(words["series"]),
+        change=tuple(words["change"]),
+        ranking=tuple(words["ranking"]),
+        subordinate=tuple(words["subordinate"]),
         filler=frozenset(words["filler"]) | frozenset(words["quantity"]),
         row_words={t: frozenset(ws) for t, ws in row_words.items()},
         section_words=Phrases({fold(w): (int(n),) for n, ws in aliases["sections"].items() for w in ws}),
@@ -391,6 +400,9 @@ def understand(question: str, bodies: BodyNames, words: list[str] | None = None)
         if int(match.group(1)) in result.years:
             remaining = _blank(remaining, match.start(), match.end())
     result.series = any(word in remaining for word in vocab.series)
+    result.change = any(word in remaining for word in vocab.change)
+    result.ranking = any(word in remaining for word in vocab.ranking)
+    result.subordinate = any(word in remaining for word in vocab.subordinate)
     _read_cell(result, remaining, question)
     pointed = vocab.section_words.find(remaining)
     if pointed is not None:
@@ -433,7 +445,7 @@ def _read_cell(result: Understanding, text: str, question: str) -> None:
     text = _blank(text, start, end)
     result.cell = CellQuery(target.table, tuple(r.key for r in rows), columns, phrase, column_words)
     result.unexplained = _unexplained(text, target, rows, columns)
-    asks_number = any(word in question for word in vocab.quantity)
+    asks_number = any(word in question for word in vocab.quantity) or result.series or result.change or result.ranking
     asks_prose = any(word in question for word in vocab.prose)
     # A word that only weakly names a row (申请) asks for a figure only with 多少 or the like,
     # and a question with words the cell does not account for asks for something else.
@@ -464,7 +476,10 @@ def _unexplained(text: str, target: Target, rows: tuple[Target, ...], columns: t
         word = word.strip()
         if not word or _PUNCTUATION.match(word) or word.isdigit() or word in vocab.filler:
             continue
-        if any(word in phrase for phrase in related) or word in vocab.prose or word in vocab.series or word in _RELATIVE_YEARS:
+        comparing = (*vocab.series, *vocab.change, *vocab.ranking, *vocab.subordinate)
+        if any(word in phrase for phrase in related) or word in vocab.prose or word in _RELATIVE_YEARS or any(
+            word in phrase for phrase in comparing
+        ):
             continue
         left.append(word)
     return left

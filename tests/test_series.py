@@ -1,0 +1,128 @@
+"""Series answers: a figure over the years, the change between two years, a ranking of bodies."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from bot.answer import Engine
+from index.passages import ingest_and_index
+from reportgen import generate_report, render_html
+from tests.conftest import ROOT, shared_report
+
+CITY = "淮安市人民政府"
+DISTRICTS = ("淮安市清江浦区人民政府", "淮安市淮阴区人民政府", "淮安市淮安区人民政府")
+NEW = ("一、本年新收政府信息公开申请数量", "总计")
+
+
+def new_total(report) -> int:
+    return next(v for k, (v, _) in report.cells.items() if k[0] == 3 and k[2] == "new" and k[3] == "total")
+
+
+def with_new_total(report, value):
+    """The report with its 新收 总计 printed as `value` (None: blank)."""
+    cells = dict(report.cells)
+    key = next(k for k in cells if k[0] == 3 and k[2] == "new" and k[3] == "total")
+    cells[key] = (value, "" if value is None else str(value))
+    return dataclasses.replace(report, cells=cells)
+
+
+def stored(reports, directory, data_dir):
+    directory.mkdir()
+    paths = []
+    for number, report in enumerate(reports):
+        path = directory / f"{number}.html"
+        path.write_text(render_html(report), "utf-8")
+        paths.append(path)
+    ingest_and_index(paths, data_dir)
+    return Engine(data_dir)
+
+
+def test_the_change_between_two_years_in_numbers_and_words(data_dir):
+    ingest_and_index([shared_report("hongze-2023.pdf"), shared_report("hongze-2024.pdf")], data_dir)
+    answer = Engine(data_dir).answer("洪泽区2024年新收政府信息公开申请比2023年多了多少件")
+    assert answer.kind == "series"
+    assert [(r["report"]["year"], r["value"], r["unit"], r["raw"]) for r in answer.rows] == [
+        (2023, 21, "件", "21"), (2024, 95, "件", "95")
+    ]
+    assert answer.change == {"from_year": 2023, "to_year": 2024, "delta": 74, "percent": 352.4}
+    assert "多了74件，增长352.4%" in answer.text
+    assert "洪泽区人民政府2023年政府信息公开工作年度报告" in answer.text  # each figure with its report
+    assert (answer.source["table"], answer.source["row"], answer.source["column"]) == (3, *NEW)
+
+
+def test_compared_with_the_year_before_the_latest(data_dir):
+    ingest_and_index([shared_report("hongze-2023.pdf"), shared_report("hongze-2024.pdf")], data_dir)
+    answer = Engine(data_dir).answer("洪泽区行政强制比去年少了多少")
+    assert answer.change == {"from_year": 2023, "to_year": 2024, "delta": -111, "percent": -56.9}
+    assert "少了111件，下降56.9%" in answer.text
+
+
+def test_a_figure_over_every_year_held_with_a_missing_year_and_a_blank_cell_said(data_dir, tmp_path):
+    body = "淮安市清江浦区人民政府"
+    reports = [
+        generate_report(1, body=body, year=2021),
+        with_new_total(generate_report(2, body=body, year=2023), None),
+        generate_report(3, body=body, year=2024),
+    ]
+    engine = stored(reports, tmp_path / "reports", data_dir)
+    answer = engine.answer("清江浦区历年新收申请")
+    assert answer.kind == "series"
+    by_year = {r["report"]["year"]: r["value"] for r in answer.rows}
+    assert by_year == {2021: new_total(reports[0]), 2022: None, 2023: None, 2024: new_total(reports[2])}
+    assert "2022年：没有这一年的报告" in answer.text
+    assert "2023年：报告中这一格是空白的" in answer.text
+    assert answer.change is None
+
+    answer = engine.answer("清江浦区2024年新收申请比2023年多了多少")  # the blank year: no change worked out
+    assert answer.change is None and "无法算出变化" in answer.text
+
+
+def test_a_ranking_of_the_districts_of_a_city(data_dir, tmp_path):
+    reports = [generate_report(10 + n, body=name, year=2023) for n, name in enumerate((CITY, *DISTRICTS))]
+    engine = stored(reports, tmp_path / "reports", data_dir)
+    answer = engine.answer("淮安市各区县2023年收到申请排名")
+    assert answer.kind == "series"
+    expected = sorted(((new_total(r), r.body) for r in reports[1:]), reverse=True)
+    assert [(r["value"], r["report"]["body"]) for r in answer.rows] == expected  # the city itself is not ranked
+    assert answer.text.splitlines()[1].startswith(f"1. {expected[0][1]}")
+
+
+def test_two_bodies_compared(data_dir, tmp_path):
+    reports = [generate_report(20 + n, body=name, year=2022) for n, name in enumerate(DISTRICTS[:2])]
+    engine = stored(reports, tmp_path / "reports", data_dir)
+    answer = engine.answer("清江浦区和淮阴区谁的新收申请多")
+    assert sorted((r["report"]["body"], r["value"]) for r in answer.rows) == sorted(
+        (r.body, new_total(r)) for r in reports
+    )
+    values = [r["value"] for r in answer.rows]
+    assert values == sorted(values, reverse=True)
+
+
+def test_the_json_contract_of_a_series(data_dir, tmp_path):
+    body = "淮安市清江浦区人民政府"
+    stored([generate_report(n, body=body, year=year) for n, year in enumerate((2022, 2023))], tmp_path / "r", data_dir)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "清江浦区2023年新收申请比2022年增长了百分之几", "--json", "--data", str(data_dir)],
+        capture_output=True, text=True, check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    answer = json.loads(result.stdout)
+    assert answer["kind"] == "series" and answer["value"] is None
+    assert set(answer["rows"][0]) == {"report", "value", "unit", "raw"}
+    assert set(answer["rows"][0]["report"]) == {"id", "body", "year", "title"}
+    assert set(answer["change"]) == {"from_year", "to_year", "delta", "percent"}
+    assert answer["change"]["delta"] == answer["rows"][1]["value"] - answer["rows"][0]["value"]
+
+
+@pytest.mark.parametrize("question", ["城中区行政处罚比上一年增加了多少"])
+def test_a_change_the_report_prints_itself_is_one_figure(question, data_dir):
+    from tests.conftest import SAMPLE
+
+    ingest_and_index([SAMPLE], data_dir)
+    answer = Engine(data_dir).answer(question)
+    assert answer.kind == "figure" and answer.value == 1945 and answer.source["column"] == "本年增/减"
