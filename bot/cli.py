@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from bot.answer import Engine
+from bot.chart import draw_series
 from bot.browse import DEFAULT_PORT, BrowseError
 from bot.browse import serve as serve_browse
 from bot.chat import run_chat
@@ -209,6 +210,22 @@ def export(body: str | None, year: int | None, fmt: str | None, output: Path, da
     except ExportError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"{count} cells written to {output}")
+
+
+@cli.command()
+@click.argument("question")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The PNG to write.")
+@_data_option
+def chart(question: str, output: Path, data_dir: Path | None) -> None:
+    """Draw the figures a question asks for (a line over years, bars across bodies) as a PNG."""
+    answer = Engine(_data_dir(data_dir)).answer(question)
+    if answer.kind != "series":
+        raise click.ClickException(
+            "the answer is not a series of figures; ask for a figure over years or across bodies "
+            f"(e.g. 洪泽区历年新收申请). The answer was: {answer.text.splitlines()[0]}"
+        )
+    draw_series(answer.to_dict(), output)
+    click.echo(f"{answer.text.splitlines()[0]} → {output}")
 
 
 @cli.command()

@@ -196,3 +196,20 @@ def test_make_chart_draws_both_readme_charts(tmp_path):
     for path in paths:
         with Image.open(path) as image:
             assert image.format == "PNG"
+
+
+def test_reportbot_chart_draws_the_series_a_question_asks_for(data_dir, tmp_path):
+    from click.testing import CliRunner
+
+    from bot.cli import cli
+    from index.passages import ingest_and_index
+    from tests.conftest import SAMPLE
+
+    ingest_and_index([SAMPLE], data_dir)
+    out = tmp_path / "chart.png"
+    result = CliRunner().invoke(cli, ["chart", "城中区历年收到的申请", "-o", str(out), "--data", str(data_dir)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    result = CliRunner().invoke(cli, ["chart", "城中区怎么公开信息", "-o", str(tmp_path / "no.png"), "--data", str(data_dir)])
+    assert result.exit_code == 1 and "not a series" in result.output
+    assert not (tmp_path / "no.png").exists()
