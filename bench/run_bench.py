@@ -406,10 +406,11 @@ def refresh_with_split(data: Path) -> dict[str, Any]:
 def db_counts(data: Path) -> dict[str, int]:
     from ingest.database import database_path
 
+    from ingest.read import table_counts
+
     conn = sqlite3.connect(database_path(data))
     try:
-        return {table: conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-                for table in ("reports", "bodies", "passages", "figures", "warnings")}
+        return table_counts(conn)
     finally:
         conn.close()
 
@@ -783,9 +784,11 @@ def time_our_search(index: Any, token_lists: list[tuple[int, list[str]]]) -> tup
 
 def stored_passage_tokens(data: Path) -> list[tuple[str, int, str]]:
     """(report id, ordinal, tokens) of every stored passage, in index order, read only."""
+    from ingest.read import passage_tokens
+
     conn = sqlite3.connect(f"file:{data / 'reportbot.db'}?mode=ro", uri=True)
     try:
-        return conn.execute("SELECT report_id, ordinal, tokens FROM passages ORDER BY report_id, ordinal").fetchall()
+        return passage_tokens(conn)
     finally:
         conn.close()
 

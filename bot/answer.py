@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import heapq
-import json
 import sqlite3
 import threading
 import time
@@ -14,11 +13,11 @@ from typing import Any
 
 from bot.series import asks_series, series_answer
 from bot.understand import BodyNames, CellQuery, Understanding, body_aliases, understand, vocabulary
-from index.passages import PassageIndex, body_words, ensure_index, index_dir, load_index
+from index.passages import PassageIndex, ensure_index, index_dir, load_index
 from index.tokenize import add_words, cut, tokenize
 from ingest.nationalformat import NONSTANDARD, fold, national_format
 from ingest.database import database_path, open_db
-from ingest.read import catalog, index_keys
+from ingest import read
 from ingest.values import format_number
 
 MARK_OPEN, MARK_CLOSE = "【", "】"  # matched words in a passage; Telegram turns them bold
@@ -110,13 +109,13 @@ class Engine:
         if not path.exists():
             return ()
         if self._watch is None:
-            self._watch = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+            self._watch = read.watch_connection(path)
         current = index_dir(self.data_dir) / "CURRENT"
         try:
             index_state = current.stat().st_mtime_ns, current.read_bytes()
         except FileNotFoundError:
             index_state = None
-        return self._watch.execute("PRAGMA data_version").fetchone()[0], index_state
+        return read.data_version(self._watch), index_state
 
     def _follow(self) -> None:
         """Switch to what another process stored, once its database and index agree again."""
@@ -200,9 +199,8 @@ class Snapshot:
             return cls(None, [], BodyNames.build({}), None)
         open_db(data_dir).close()  # creates or migrates the schema
         for _ in range(_LOAD_ATTEMPTS):
-            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False, isolation_level=None)
-            conn.execute("BEGIN")  # every read of this snapshot sees the database as of now
-            held = index_keys(conn)
+            conn = read.snapshot_connection(path)  # every read of this snapshot sees the database as of now
+            held = read.index_keys(conn)
             index = load_index(data_dir)
             if (index.report_keys if index is not None else {}) == held or not held:
                 return cls._from(conn, index)
@@ -214,7 +212,7 @@ class Snapshot:
 
     @classmethod
     def _from(cls, conn: sqlite3.Connection, index: PassageIndex | None) -> "Snapshot":
-        report_rows, bodies, printed = catalog(conn)
+        report_rows, bodies, printed = read.catalog(conn)
         aliases: dict[int, set[str]] = {}
         names: dict[int, str] = {}
         for body_id, name, short in bodies:
@@ -222,7 +220,7 @@ class Snapshot:
             names[body_id] = name
         for body_id, name in printed:
             aliases.setdefault(body_id, set()).update(body_aliases(name, name))
-        add_words(body_words(conn))
+        add_words(read.body_words(conn))
         return cls(conn, [ReportRef(*row) for row in report_rows], BodyNames.build(aliases, names), index)
 
     def close(self) -> None:
@@ -359,10 +357,7 @@ class Snapshot:
         checks = {c.name: set(c.left) | set(c.right) for c in national_format().checks}
         in_rows = {key for row in rows for key in _with_parents(block, row)}
         notes = []
-        for kind, detail in self.conn.execute(  # type: ignore[union-attr]
-            "SELECT kind, detail FROM findings WHERE report_id = ?", [report_id]
-        ):
-            found = json.loads(detail)
+        for kind, found in read.findings_of(self.conn, report_id):  # type: ignore[arg-type]
             if found.get("table") != table:
                 continue
             if kind == "sum":
@@ -394,26 +389,18 @@ class Snapshot:
                 return block.column(key)
         return block.columns[0]
 
-    def _stored_rows(self, report: ReportRef, table: int, block, row: str) -> list[str]:
+    def _stored_rows(self, report: ReportRef, table: int, block, row: str, stored: set[str] | None = None) -> list[str]:
         """The rows holding a row's figures: itself if stored, else its children (a heading)."""
-        stored = self.conn.execute(  # type: ignore[union-attr]
-            "SELECT 1 FROM figures WHERE report_id = ? AND table_no = ? AND row_key = ? LIMIT 1",
-            [report.id, table, row],
-        ).fetchone()
-        if stored:
+        stored = read.stored_rows(self.conn, report.id, table) if stored is None else stored  # type: ignore[arg-type]
+        if row in stored:
             return [row]
         children = block.children(row, report.format)
-        return [leaf for child in children for leaf in self._stored_rows(report, table, block, child.key)]
+        return [leaf for child in children for leaf in self._stored_rows(report, table, block, child.key, stored)]
 
     def _cells(self, report_id: str, table: int, rows: list[str], column: str) -> list[tuple[str, Any, str, str]]:
-        found = {}
-        for row_key, row_path, value, unit, raw in self.conn.execute(  # type: ignore[union-attr]
-            f"SELECT row_key, row_path, value, unit, raw FROM figures WHERE report_id = ? AND table_no = ? "
-            f"AND column_key = ? AND row_key IN ({','.join('?' * len(rows))})",
-            [report_id, table, column, *rows],
-        ):
-            found[row_key] = (row_path.split(" / ")[-1], value, unit, raw)
-        return [found[r] for r in rows if r in found]
+        """(label, value, unit, raw) of the rows' cells in a column, in the rows' order."""
+        found = read.cells_of(self.conn, report_id, table, rows, column)  # type: ignore[arg-type]
+        return [(found[r][0].split(" / ")[-1], *found[r][1:]) for r in rows if r in found]
 
     def _applicant_breakdown(self, report_id: str, row: str) -> str:
         """其中自然人…: the applicant columns, those Table 3's row sum adds up."""
@@ -421,10 +408,7 @@ class Snapshot:
         applicants = next(c.right for c in fmt.checks if c.table == 3 and c.per == "row")
         labels = {c.key: c.label for c in fmt.table(3).blocks[0].columns}
         parts = []
-        for column, value, unit in self.conn.execute(  # type: ignore[union-attr]
-            "SELECT column_key, value, unit FROM figures WHERE report_id = ? AND table_no = 3 AND row_key = ?",
-            [report_id, row],
-        ):
+        for column, value, unit in read.row_of(self.conn, report_id, 3, row):  # type: ignore[arg-type]
             if column in applicants and value:
                 parts.append((applicants.index(column), f"{labels[column]} {_show(value, unit)}"))
         return f"其中{'，'.join(p for _, p in sorted(parts))}。" if parts else ""
@@ -484,10 +468,7 @@ class Snapshot:
         return Answer(question, "passage", text, None, None, report.as_dict(), source, more=more)
 
     def _section_passages(self, report_id: str, section: int) -> list[tuple[int, str, str]]:
-        return self.conn.execute(  # type: ignore[union-attr]
-            "SELECT ordinal, heading, text FROM passages WHERE report_id = ? AND section = ? ORDER BY ordinal",
-            [report_id, section],
-        ).fetchall()
+        return read.section_passages(self.conn, report_id, section)  # type: ignore[arg-type]
 
     def passage_answer(self, question: str, report_id: str, ordinal: int) -> Answer:
         """One given passage as the answer to a question."""
@@ -516,16 +497,11 @@ class Snapshot:
         source = {"section": section, "section_title": section_title, "heading": heading, "passage": ordinal}
         return Answer(question, "passage", answer_text, None, None, report.as_dict(), source, more=more)
 
-    def _passage(self, report_id: str, ordinal: int) -> tuple[int, str, str]:
-        return self.conn.execute(  # type: ignore[union-attr]
-            "SELECT section, heading, text FROM passages WHERE report_id = ? AND ordinal = ?", [report_id, ordinal]
-        ).fetchone()
+    def _passage(self, report_id: str, ordinal: int) -> tuple[int, str, str] | None:
+        return read.passage(self.conn, report_id, ordinal)  # type: ignore[arg-type]
 
     def _section_title(self, report_id: str, section: int) -> str:
-        row = self.conn.execute(  # type: ignore[union-attr]
-            "SELECT title FROM sections WHERE report_id = ? AND number = ?", [report_id, section]
-        ).fetchone()
-        return row[0] if row else ""
+        return read.section_title(self.conn, report_id, section)  # type: ignore[arg-type]
 
     # ------------------------------------------------------------ clarify, none
 

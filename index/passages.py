@@ -22,7 +22,8 @@ from index.bm25 import BM25Index, Segment
 from index.storage import read_version, write_version
 from index.tokenize import add_words, tokenize
 from ingest.lock import try_writer_lock, writer_lock
-from ingest.read import index_keys
+from ingest.read import body_words, index_keys, passage_tokens, untokenized_passages
+from ingest.store import save_tokens
 from ingest.run import IngestSummary, ingest_paths, process_context, restore_report
 
 INDEX_FOLDER = "index"
@@ -84,11 +85,6 @@ def index_dir(data_dir: Path) -> Path:
     return data_dir / INDEX_FOLDER
 
 
-def body_words(db: sqlite_utils.Database | sqlite3.Connection) -> list[str]:
-    """The words the tokenizer learns from the bodies held, for passages and questions alike."""
-    return [word for row in db.execute("SELECT name, short_name FROM bodies") for word in row]
-
-
 def teach_names(words: list[str]) -> None:
     """Body names as tokenizer words (also a worker's start-up), the same as for questions."""
     add_words(words)
@@ -102,7 +98,7 @@ def tokenize_new_passages(db: sqlite_utils.Database, workers: int = 0) -> int:
     """Tokenize passages stored without tokens (those of newly ingested reports)."""
     words = body_words(db)
     teach_names(words)
-    rows = db.execute("SELECT report_id, ordinal, heading, text FROM passages WHERE tokens IS NULL").fetchall()
+    rows = untokenized_passages(db)
     texts = [f"{heading} {text}" for _, _, heading, text in rows]
     workers = workers or os.cpu_count() or 1
     if workers > 1 and len(rows) >= _PARALLEL_FROM:
@@ -111,21 +107,12 @@ def tokenize_new_passages(db: sqlite_utils.Database, workers: int = 0) -> int:
             tokens = list(pool.map(_tokens, texts, chunksize=500))
     else:
         tokens = [_tokens(text) for text in texts]
-    with db.atomic():
-        db.conn.executemany(
-            "UPDATE passages SET tokens = ? WHERE report_id = ? AND ordinal = ?",
-            [(t, report_id, ordinal) for t, (report_id, ordinal, _, _) in zip(tokens, rows)],
-        )
+    save_tokens(db, [(t, report_id, ordinal) for t, (report_id, ordinal, _, _) in zip(tokens, rows)])
     return len(rows)
 
 
 def _passages_of(db: sqlite_utils.Database, report_ids: list[str] | None) -> tuple[list[str], list[int], list[list[str]]]:
-    sql = "SELECT report_id, ordinal, tokens FROM passages"
-    params: list[str] = []
-    if report_ids is not None:
-        sql += f" WHERE report_id IN ({','.join('?' * len(report_ids))})"
-        params = report_ids
-    rows = db.execute(sql + " ORDER BY report_id, ordinal", params).fetchall()
+    rows = passage_tokens(db, report_ids)
     return [r for r, _, _ in rows], [o for _, o, _ in rows], [t.split() if t else [] for _, _, t in rows]
 
 

@@ -241,3 +241,103 @@ def catalog(db: Connection) -> tuple[list[tuple], list[tuple[int, str, str]], li
     bodies_ = db.execute("SELECT id, name, short_name FROM bodies").fetchall()
     names = db.execute("SELECT body_id, name FROM body_names").fetchall()
     return reports, bodies_, names
+
+
+# ---------------------------------------------------------------- what answers read
+
+
+def stored_rows(db: Connection, report_id: str, table: int) -> set[str]:
+    """The rows of a table a report has figures for."""
+    rows = db.execute("SELECT DISTINCT row_key FROM figures WHERE report_id = ? AND table_no = ?", [report_id, table])
+    return {row for (row,) in rows}
+
+
+def cells_of(db: Connection, report_id: str, table: int, rows: Collection[str], column: str) -> dict[str, tuple]:
+    """Row key → (row path, value, unit, raw as printed) of one column's cells."""
+    found = db.execute(
+        f"SELECT row_key, row_path, value, unit, raw FROM figures WHERE report_id = ? AND table_no = ? "
+        f"AND column_key = ? AND row_key IN ({','.join('?' * len(rows))})",
+        [report_id, table, column, *rows],
+    )
+    return {row: (path, value, unit, raw) for row, path, value, unit, raw in found}
+
+
+def row_of(db: Connection, report_id: str, table: int, row: str) -> list[tuple[str, Number | None, str]]:
+    """Every cell of one row: (column key, value, unit)."""
+    return db.execute(
+        "SELECT column_key, value, unit FROM figures WHERE report_id = ? AND table_no = ? AND row_key = ?",
+        [report_id, table, row],
+    ).fetchall()
+
+
+def findings_of(db: Connection, report_id: str) -> list[tuple[str, dict[str, Any]]]:
+    """A report's findings: (kind, detail)."""
+    rows = db.execute("SELECT kind, detail FROM findings WHERE report_id = ? ORDER BY ordinal", [report_id])
+    return [(kind, json.loads(detail)) for kind, detail in rows]
+
+
+def passage(db: Connection, report_id: str, ordinal: int) -> tuple[int, str, str] | None:
+    """(section, heading, text) of one passage."""
+    return db.execute(
+        "SELECT section, heading, text FROM passages WHERE report_id = ? AND ordinal = ?", [report_id, ordinal]
+    ).fetchone()
+
+
+def section_passages(db: Connection, report_id: str, section: int) -> list[tuple[int, str, str]]:
+    """(ordinal, heading, text) of a section's passages, in order."""
+    return db.execute(
+        "SELECT ordinal, heading, text FROM passages WHERE report_id = ? AND section = ? ORDER BY ordinal",
+        [report_id, section],
+    ).fetchall()
+
+
+def section_title(db: Connection, report_id: str, section: int) -> str:
+    """A section's title as the report printed it, or ""."""
+    row = db.execute("SELECT title FROM sections WHERE report_id = ? AND number = ?", [report_id, section]).fetchone()
+    return row[0] if row else ""
+
+
+def data_version(db: Connection) -> int:
+    """Changes whenever another connection commits (SQLite's PRAGMA data_version)."""
+    return db.execute("PRAGMA data_version").fetchone()[0]
+
+
+def snapshot_connection(path: Path) -> sqlite3.Connection:
+    """A read-only connection holding a read transaction: every read through it sees the database as of now."""
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False, isolation_level=None)
+    connection.execute("BEGIN")
+    return connection
+
+
+def watch_connection(path: Path) -> sqlite3.Connection:
+    """A read-only connection for data_version only."""
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+
+
+# ---------------------------------------------------------------- what the search index reads
+
+
+def body_words(db: Connection) -> list[str]:
+    """Every body's name and short name: words the tokenizer learns, for passages and questions alike."""
+    return [word for row in db.execute("SELECT name, short_name FROM bodies") for word in row]
+
+
+def untokenized_passages(db: Connection) -> list[tuple[str, int, str, str]]:
+    """(report id, ordinal, heading, text) of passages stored without search tokens yet."""
+    return db.execute("SELECT report_id, ordinal, heading, text FROM passages WHERE tokens IS NULL").fetchall()
+
+
+def passage_tokens(db: Connection, report_ids: Collection[str] | None = None) -> list[tuple[str, int, str | None]]:
+    """(report id, ordinal, tokens) of every passage (or those of some reports), by report and ordinal."""
+    sql = "SELECT report_id, ordinal, tokens FROM passages"
+    params: list[str] = []
+    if report_ids is not None:
+        sql += f" WHERE report_id IN ({','.join('?' * len(report_ids))})"
+        params = list(report_ids)
+    return db.execute(sql + " ORDER BY report_id, ordinal", params).fetchall()
+
+
+def table_counts(db: Connection) -> dict[str, int]:
+    """Rows in each content table (for the benchmark's report)."""
+    tables = ("reports", "bodies", "passages", "figures", "warnings", "findings")
+    return {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}

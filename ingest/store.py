@@ -210,3 +210,8 @@ def _resolve_body(db: sqlite_utils.Database, name: str) -> tuple[int, str]:
         db.execute("UPDATE reports SET body = ? WHERE body_id = ?", [name, body_id])
         current = name
     return body_id, current
+
+def save_tokens(db: sqlite_utils.Database, tokens: list[tuple[str, str, int]]) -> None:
+    """Store passages' search tokens ((tokens, report id, ordinal)): the index's cache of its tokenizing."""
+    with db.atomic():
+        db.conn.executemany("UPDATE passages SET tokens = ? WHERE report_id = ? AND ordinal = ?", tokens)
