@@ -257,6 +257,7 @@ class FakeBotApi:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 256  # the bot opens up to 64 connections at once; many bots in a soak
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that hung up (a cancelled long poll, a timeout) is not an error worth printing."""
