@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SAMPLE := samples/liuzhou-chengzhong-2020.txt
 
-.PHONY: install run test eval bench clean
+.PHONY: install run test eval bench soak clean
 
 $(BIN)/reportbot: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ eval: install
 # synthetic reports, beside rank-bm25: a table, and bench/results/bench.json.
 bench: install
 	$(BIN)/python -m bench.run_bench
+
+# The bot against the fake Bot API: 200 users for 180 s while an admin uploads reports; replies,
+# errors, p50/p99 reply time, memory. SOAK_SECONDS=20 make soak for a quick run.
+soak: install
+	$(BIN)/python -m bench.soak
 
 clean:
 	rm -rf $(VENV) data .pytest_cache
