@@ -69,6 +69,7 @@ NOT_ADMIN = "抱歉，只有管理员可以导入报告或查看统计。"
 EXPIRED = "这个按钮已过期，请重新提问。"
 BUSY = "另一个导入正在进行，请稍后再试。"
 NO_DOWNLOAD = "没能从 Telegram 取得这个文件，请重新发送。"
+REPLY_GRACE = 2.0  # seconds stopping waits for replies under way before dropping them
 KEYBOARDS_KEPT = 5000  # keyboards whose buttons still work (arbitrary_callback_data keeps them in memory)
 UPLOAD_SUFFIXES = {".pdf", ".html", ".htm", ".shtml", ".xhtml", ".docx", ".txt", ".text"}
 UPLOAD_TYPES = {
@@ -154,6 +155,7 @@ class BotState:
     answer_ms: deque[float] = field(default_factory=lambda: deque(maxlen=1000))
     ingest_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     work: set[asyncio.Task[None]] = field(default_factory=set)  # downloads and ingests, cancelled on stop
+    handling: set[asyncio.Task[Any]] = field(default_factory=set)  # every update's task, cancelled if slow to stop
 
 
 def _state(context: ContextTypes.DEFAULT_TYPE) -> BotState:
@@ -164,16 +166,27 @@ def _state(context: ContextTypes.DEFAULT_TYPE) -> BotState:
 
 
 class ReportBot(Application):  # type: ignore[type-arg]
-    """The Application, stopping downloads and ingests first: stop() would wait for their handlers."""
+    """The Application, stopping within seconds: stop() waits for every update's handler, so
+    downloads and ingests are cancelled first, and replies still waiting (a long 429) after
+    REPLY_GRACE seconds are dropped."""
 
     async def stop(self) -> None:
         state = self.bot_data.get("state")
-        if isinstance(state, BotState) and state.work:
+        if not isinstance(state, BotState):
+            await super().stop()
+            return
+        if state.work:
             log.warning("stopping %d download(s) or ingest(s) under way", len(state.work))
             for task in state.work:
                 task.cancel()
             await asyncio.wait(set(state.work), timeout=3 * GRACE)
-        await super().stop()
+        stopping = asyncio.ensure_future(super().stop())
+        await asyncio.wait({stopping}, timeout=REPLY_GRACE)
+        if not stopping.done():
+            log.warning("dropping %d update(s) still being answered after %.0f s", len(state.handling), REPLY_GRACE)
+            for task in state.handling:
+                task.cancel()
+        await stopping
 
 
 def build_application(
@@ -192,7 +205,8 @@ def build_application(
         .base_file_url(settings.telegram_file_url)
         .request(RetryingRequest(connection_pool_size=64, connect_timeout=10, read_timeout=read_timeout,
                                  write_timeout=20, pool_timeout=10, media_write_timeout=60))
-        .get_updates_request(HTTPXRequest(connect_timeout=10, read_timeout=10, pool_timeout=10))
+        # A short connect timeout: stopping sends a last getUpdates, which must not hold the exit.
+        .get_updates_request(HTTPXRequest(connect_timeout=3, read_timeout=10, pool_timeout=10))
         .rate_limiter(AIORateLimiter(max_retries=3))  # waits out a 429's retry_after, then retries
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .arbitrary_callback_data(KEYBOARDS_KEPT)
@@ -204,6 +218,7 @@ def build_application(
 
     in_groups = filters.ChatType.GROUPS & AddressedToBot()
     questions = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
+    application.add_handler(TypeHandler(Update, track), group=-2)
     application.add_handler(TypeHandler(Update, limit), group=-1)
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("help", show_help))
@@ -236,6 +251,15 @@ async def set_commands(application: Application) -> None:
 
 
 # ------------------------------------------------------------------ handlers
+
+
+async def track(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Remember the task handling this update, for a stop that cannot wait for it."""
+    task = asyncio.current_task()
+    if task is not None:
+        handling = _state(context).handling
+        handling.add(task)
+        task.add_done_callback(handling.discard)
 
 
 async def limit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

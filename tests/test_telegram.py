@@ -444,6 +444,16 @@ async def _logged(caplog: pytest.LogCaptureFixture, text: str, timeout: float = 
     await asyncio.wait_for(poll(), timeout)
 
 
+async def test_stopping_does_not_wait_for_a_reply_held_by_a_long_429(api, settings, prepared, data_dir):
+    api.fail_next("sendMessage", 429, retry_after=30)
+    async with running(settings, engine_with(prepared, data_dir)):
+        api.push(message(CITIZEN, "城中区2020年行政处罚有多少"))
+        await api.wait_for("sendMessage", timeout=WAIT)  # the rate limiter now waits 30 s to send again
+        stopping = time.monotonic()
+    assert time.monotonic() - stopping < 5.0
+    assert api.sent_to(CITIZEN) == []
+
+
 async def test_fifty_users_asking_at_once_all_get_answers(api, settings, prepared, data_dir):
     users = range(5000, 5050)
     async with running(settings, engine_with(prepared, data_dir)):
