@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SAMPLE := samples/liuzhou-chengzhong-2020.txt
 
-.PHONY: install run test eval bench chart clean
+.PHONY: install run test eval bench chart soak clean
 
 $(BIN)/reportbot: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ bench: install
 # made-up bodies, ingested, read back from the database and drawn as a series answer is.
 chart: install
 	$(BIN)/python -m bench.chart_example docs
+
+# The bot against the fake Bot API: 200 users for 180 s while an admin uploads reports; replies,
+# errors, p50/p99 reply time, memory. SOAK_SECONDS=20 make soak for a quick run.
+soak: install
+	$(BIN)/python -m bench.soak
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

@@ -185,9 +185,12 @@ def chat(data_dir: Path | None) -> None:
 @_data_option
 def serve(data_dir: Path | None) -> None:
     """Run the Telegram bot (token from TELEGRAM_BOT_TOKEN; webhook mode when configured)."""
-    from bot.telegram import run_bot
+    from bot.telegram import BotError, run_bot
 
-    run_bot(load_settings(data_dir))
+    try:
+        run_bot(load_settings(data_dir))
+    except BotError as error:
+        raise click.ClickException(str(error)) from None
 
 
 @cli.command()

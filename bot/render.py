@@ -1,4 +1,5 @@
-"""Telegram formatting: an Answer (or any bot text) as HTML messages under Telegram's length limit."""
+"""What the bot says: the texts of its commands (one set for the console chat and Telegram), and
+an Answer or any of those texts as HTML messages under Telegram's length limit."""
 
 from __future__ import annotations
 
@@ -105,15 +106,26 @@ def start_text(holdings: str, examples: Iterable[str]) -> str:
 
 
 def help_text(examples: Iterable[str], admin: bool = False) -> str:
-    """What /help says: the commands, and example questions."""
+    """What /help says, in the console chat and in Telegram: the commands, and example questions."""
     commands = {**COMMANDS, **(ADMIN_COMMANDS if admin else {})}
     lines = "\n".join(f"/{name} {text}" for name, text in commands.items())
     questions = "\n".join(f"· {q}" for q in examples)
-    return (
+    text = (
         f"直接用中文提问，例如：\n{questions}\n\n命令：\n{lines}\n\n"
-        "例：/figure 城中区 2020 行政处罚；不写年份时列出历年的数字。\n"
-        "管理员可以直接发送报告文件（PDF、HTML、DOCX、TXT）来导入。"
+        "例：/figure 城中区 2020 行政处罚；不写年份时列出历年的数字。"
     )
+    if admin:
+        text += "\n管理员可以直接发送报告文件（PDF、HTML、DOCX、TXT）来导入。"
+    return text
+
+
+def ask_usage(example: str) -> str:
+    """What /ask without a question says."""
+    return f"用法：/ask 问题，例如：/ask {example}"
+
+
+FIGURE_USAGE = "用法：/figure 单位 [年份] 项目，例如：/figure 城中区 2020 行政处罚（不写年份时列出历年的数字）。"
+UNKNOWN_COMMAND = "我不认识这个命令。发送 /help 查看可用的命令，或直接提问。"
 
 
 LISTED_BODIES = 50  # a province's thousands of bodies would be dozens of messages

@@ -2,6 +2,8 @@
 
 `build_application` registers every handler; `run_bot` runs it (polling, or a webhook when
 configured). Handlers only format Answers: what an answer says is decided in bot/answer.py.
+Ingests run in a child process (bot/worker.py), so questions go on being answered meanwhile and
+stopping the bot stops them.
 """
 
 from __future__ import annotations
@@ -15,13 +17,13 @@ import secrets
 import statistics
 import tempfile
 import time
-from collections import OrderedDict, deque
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
-from urllib.parse import urlsplit
+from typing import Any, Callable, Coroutine, Literal
+from urllib.parse import quote, urlsplit
 
-import click
+import httpx
 from telegram import (
     Bot,
     BotCommand,
@@ -40,20 +42,24 @@ from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     Defaults,
+    InvalidCallbackData,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.request import HTTPXRequest
 
 from bot import render
 from bot.answer import Answer, Engine
+from bot.chat import figure_question
+from bot.worker import GRACE, run_in_child
 from config import Settings
 from index.passages import ingest_and_index
-from ingest.run import IngestSummary
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +67,10 @@ SORRY = "抱歉，处理您的消息时出了点问题，请稍后再试。"
 TOO_FAST = "您提问太快了，请稍等一会儿再问。"
 NOT_ADMIN = "抱歉，只有管理员可以导入报告或查看统计。"
 EXPIRED = "这个按钮已过期，请重新提问。"
-ASK_USAGE = "用法：/ask 问题，例如：/ask {example}"
-FIGURE_USAGE = "用法：/figure 单位 [年份] 项目，例如：/figure 城中区 2020 行政处罚（不写年份时列出历年的数字）。"
+BUSY = "另一个导入正在进行，请稍后再试。"
+NO_DOWNLOAD = "没能从 Telegram 取得这个文件，请重新发送。"
+REPLY_GRACE = 2.0  # seconds stopping waits for replies under way before dropping them
+KEYBOARDS_KEPT = 5000  # keyboards whose buttons still work (arbitrary_callback_data keeps them in memory)
 UPLOAD_SUFFIXES = {".pdf", ".html", ".htm", ".shtml", ".xhtml", ".docx", ".txt", ".text"}
 UPLOAD_TYPES = {
     "application/pdf",
@@ -73,8 +81,16 @@ UPLOAD_TYPES = {
 }
 
 
-class BotConfigError(Exception):
-    """The bot cannot start as configured (no token, or one Telegram refuses)."""
+class BotError(Exception):
+    """The bot cannot run; the message says why, for the person starting it."""
+
+
+class BotConfigError(BotError):
+    """The bot cannot start as configured (no token, one Telegram refuses, webhook without tornado)."""
+
+
+class BotApiUnreachable(BotError):
+    """The Bot API did not answer while the bot was starting."""
 
 
 # ------------------------------------------------------------------ state kept in bot_data
@@ -82,43 +98,50 @@ class BotConfigError(Exception):
 
 @dataclass
 class RateLimit:
-    """At most `count` questions per user in any `seconds`."""
+    """At most `count` updates per user in any `seconds`; beyond that, one notice per window."""
 
     count: int = 20
     seconds: float = 60.0
-    _asked: dict[int, deque[float]] = field(default_factory=dict, repr=False)
+    _seen: dict[int, deque[float]] = field(default_factory=dict, repr=False)
+    _noticed: dict[int, float] = field(default_factory=dict, repr=False)
 
-    def allow(self, user_id: int, now: float | None = None) -> bool:
-        """Count a question from the user; False when it is one too many."""
+    def check(self, user_id: int, now: float | None = None) -> Literal["allow", "notify", "drop"]:
+        """Count an update from the user: allowed, one too many (tell them once), or dropped silently."""
         now = time.monotonic() if now is None else now
-        asked = self._asked.setdefault(user_id, deque())
-        while asked and asked[0] <= now - self.seconds:
-            asked.popleft()
-        if len(asked) >= self.count:
-            return False
-        asked.append(now)
-        if len(self._asked) > 10_000:  # forget users who have been quiet for a whole window
-            self._asked = {u: a for u, a in self._asked.items() if a and a[-1] > now - self.seconds}
-        return True
+        if len(self._seen) > 10_000:  # forget users who have been quiet for a whole window
+            self._forget(now)
+        seen = self._seen.setdefault(user_id, deque())
+        while seen and seen[0] <= now - self.seconds:
+            seen.popleft()
+        if len(seen) < self.count:
+            seen.append(now)
+            return "allow"
+        noticed = self._noticed.get(user_id)
+        if noticed is not None and noticed > now - self.seconds:
+            return "drop"
+        self._noticed[user_id] = now
+        return "notify"
+
+    def _forget(self, now: float) -> None:
+        self._seen = {u: s for u, s in self._seen.items() if s and s[-1] > now - self.seconds}
+        self._noticed = {u: t for u, t in self._noticed.items() if t > now - self.seconds}
 
 
-class Recent:
-    """The last `size` values stored, each under a small integer (what a button refers back to)."""
+@dataclass(frozen=True)
+class Choice:
+    """A clarify button: the question, to answer for one report."""
 
-    def __init__(self, size: int = 2000):
-        self.size = size
-        self._items: OrderedDict[int, Any] = OrderedDict()
-        self._next = 0
+    question: str
+    report_id: str
 
-    def put(self, value: Any) -> int:
-        key, self._next = self._next, self._next + 1
-        self._items[key] = value
-        while len(self._items) > self.size:
-            self._items.popitem(last=False)
-        return key
 
-    def get(self, key: int) -> Any | None:
-        return self._items.get(key)
+@dataclass(frozen=True)
+class NextPassage:
+    """A "next" button: the passage `index` of those a passage answer did not show."""
+
+    question: str
+    more: tuple[dict[str, Any], ...]
+    index: int
 
 
 @dataclass
@@ -128,10 +151,11 @@ class BotState:
     engine: Engine
     settings: Settings
     rate_limit: RateLimit
-    pending: Recent = field(default_factory=Recent)  # questions behind clarify and next buttons
     answered: int = 0
     answer_ms: deque[float] = field(default_factory=lambda: deque(maxlen=1000))
     ingest_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    work: set[asyncio.Task[None]] = field(default_factory=set)  # downloads and ingests, cancelled on stop
+    handling: set[asyncio.Task[Any]] = field(default_factory=set)  # every update's task, cancelled if slow to stop
 
 
 def _state(context: ContextTypes.DEFAULT_TYPE) -> BotState:
@@ -141,22 +165,51 @@ def _state(context: ContextTypes.DEFAULT_TYPE) -> BotState:
 # ------------------------------------------------------------------ the application
 
 
-def build_application(settings: Settings, engine: Engine, rate_limit: RateLimit | None = None) -> Application:
+class ReportBot(Application):  # type: ignore[type-arg]
+    """The Application, stopping within seconds: stop() waits for every update's handler, so
+    downloads and ingests are cancelled first, and replies still waiting (a long 429) after
+    REPLY_GRACE seconds are dropped."""
+
+    async def stop(self) -> None:
+        state = self.bot_data.get("state")
+        if not isinstance(state, BotState):
+            await super().stop()
+            return
+        if state.work:
+            log.warning("stopping %d download(s) or ingest(s) under way", len(state.work))
+            for task in state.work:
+                task.cancel()
+            await asyncio.wait(set(state.work), timeout=3 * GRACE)
+        stopping = asyncio.ensure_future(super().stop())
+        await asyncio.wait({stopping}, timeout=REPLY_GRACE)
+        if not stopping.done():
+            log.warning("dropping %d update(s) still being answered after %.0f s", len(state.handling), REPLY_GRACE)
+            for task in state.handling:
+                task.cancel()
+        await stopping
+
+
+def build_application(
+    settings: Settings, engine: Engine, rate_limit: RateLimit | None = None, *, read_timeout: float = 20.0
+) -> Application:
     """The bot with every handler registered, its Bot API URLs, timeouts, retries and flood limits."""
     token = settings.telegram_token
     if not token:
-        raise BotConfigError("TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and set its token.")
+        raise BotConfigError(_NO_TOKEN)
     hide_token(token)  # before the Bot exists: it logs its API URL, which holds the token
     application = (
         Application.builder()
+        .application_class(ReportBot)
         .token(token)
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_file_url)
-        .request(RetryingRequest(connection_pool_size=64, connect_timeout=10, read_timeout=20, write_timeout=20,
-                                 pool_timeout=10, media_write_timeout=60))
-        .get_updates_request(HTTPXRequest(connect_timeout=10, read_timeout=10, pool_timeout=10))
+        .request(RetryingRequest(connection_pool_size=64, connect_timeout=10, read_timeout=read_timeout,
+                                 write_timeout=20, pool_timeout=10, media_write_timeout=60))
+        # A short connect timeout: stopping sends a last getUpdates, which must not hold the exit.
+        .get_updates_request(HTTPXRequest(connect_timeout=3, read_timeout=10, pool_timeout=10))
         .rate_limiter(AIORateLimiter(max_retries=3))  # waits out a 429's retry_after, then retries
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .arbitrary_callback_data(KEYBOARDS_KEPT)
         .concurrent_updates(True)
         .post_init(set_commands)
         .build()
@@ -165,6 +218,8 @@ def build_application(settings: Settings, engine: Engine, rate_limit: RateLimit 
 
     in_groups = filters.ChatType.GROUPS & AddressedToBot()
     questions = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
+    application.add_handler(TypeHandler(Update, track), group=-2)
+    application.add_handler(TypeHandler(Update, limit), group=-1)
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("help", show_help))
     application.add_handler(CommandHandler("ask", ask))
@@ -175,8 +230,9 @@ def build_application(settings: Settings, engine: Engine, rate_limit: RateLimit 
     application.add_handler(MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, unknown_command))
     application.add_handler(MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE, upload))
     application.add_handler(MessageHandler(questions & (filters.ChatType.PRIVATE | in_groups), question))
-    application.add_handler(CallbackQueryHandler(choose_report, pattern=r"^c:\d+:\d+$"))
-    application.add_handler(CallbackQueryHandler(next_passage, pattern=r"^n:\d+:\d+$"))
+    application.add_handler(CallbackQueryHandler(choose_report, pattern=Choice))
+    application.add_handler(CallbackQueryHandler(next_passage, pattern=NextPassage))
+    application.add_handler(CallbackQueryHandler(expired_button))
     application.add_error_handler(report_error)
     return application
 
@@ -195,6 +251,32 @@ async def set_commands(application: Application) -> None:
 
 
 # ------------------------------------------------------------------ handlers
+
+
+async def track(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Remember the task handling this update, for a stop that cannot wait for it."""
+    task = asyncio.current_task()
+    if task is not None:
+        handling = _state(context).handling
+        handling.add(task)
+        task.add_done_callback(handling.discard)
+
+
+async def limit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Count every update the bot would act on against its user's limit; drop those over it."""
+    user = update.effective_user
+    if user is None or not _acted_on(update, context.application):
+        return
+    verdict = _state(context).rate_limit.check(user.id)
+    if verdict == "allow":
+        return
+    if verdict == "notify":
+        log.warning("user %s is over the rate limit; their updates are dropped for a while", user.id)
+    if update.callback_query is not None:  # the client spins until the press is answered
+        await update.callback_query.answer(TOO_FAST if verdict == "notify" else None)
+    elif verdict == "notify":
+        await _reply(update, context, render.html_messages(TOO_FAST))
+    raise ApplicationHandlerStop
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -220,7 +302,7 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     text = " ".join(context.args or [])
     if not text.strip():
         example = _state(context).engine.example_questions()[0]
-        await _reply(update, context, render.html_messages(ASK_USAGE.format(example=example)))
+        await _reply(update, context, render.html_messages(render.ask_usage(example)))
         return
     await _answer(update, context, text)
 
@@ -229,7 +311,7 @@ async def figure(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer /figure BODY [YEAR] ITEM with the question it stands for."""
     text = figure_question(context.args or [])
     if text is None:
-        await _reply(update, context, render.html_messages(FIGURE_USAGE))
+        await _reply(update, context, render.html_messages(render.FIGURE_USAGE))
         return
     await _answer(update, context, text)
 
@@ -248,52 +330,49 @@ async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Point to /help when a command is not one of ours."""
-    await _reply(update, context, render.html_messages("我不认识这个命令。发送 /help 查看可用的命令，或直接提问。"))
+    await _reply(update, context, render.html_messages(render.UNKNOWN_COMMAND))
 
 
 async def choose_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer the original question for the report a clarify button names."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    _, key, position = query.data.split(":")
-    pending = _state(context).pending.get(int(key))
-    report_ids = pending["reports"] if pending else []
-    chosen = report_ids[int(position)] if int(position) < len(report_ids) else None
-    await query.answer(None if chosen else EXPIRED)
-    if chosen:
-        await _answer(update, context, pending["question"], report_id=chosen)
+    assert query is not None and isinstance(query.data, Choice)
+    await query.answer()
+    await _answer(update, context, query.data.question, report_id=query.data.report_id)
 
 
 async def next_passage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show the next passage of a passage answer."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    _, key, position = query.data.split(":")
-    state = _state(context)
-    pending = state.pending.get(int(key))
-    more = pending["more"] if pending else []
-    index = int(position)
-    await query.answer(None if index < len(more) else EXPIRED)
-    if index >= len(more) or not await _within_limit(update, context):
-        return
-    passage = more[index]
-    answer = await _timed(
-        state, state.engine.passage_answer, pending["question"], passage["report_id"], passage["ordinal"]
-    )
-    keyboard = _next_keyboard(int(key), index + 1) if index + 1 < len(more) and answer.kind == "passage" else None
+    assert query is not None and isinstance(query.data, NextPassage)
+    await query.answer()
+    state, pressed = _state(context), query.data
+    passage = pressed.more[pressed.index]
+    answer = await _timed(state, state.engine.passage_answer, pressed.question, passage["report_id"], passage["ordinal"])
+    keyboard = None
+    if answer.kind == "passage" and pressed.index + 1 < len(pressed.more):
+        keyboard = _next_keyboard(NextPassage(pressed.question, pressed.more, pressed.index + 1))
     await _reply(update, context, render.answer_messages(answer), keyboard)
+
+
+async def expired_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Say politely that a button is no longer known (the bot restarted, or forgot old keyboards)."""
+    query = update.callback_query
+    assert query is not None
+    if not isinstance(query.data, InvalidCallbackData):
+        log.warning("a button press with unexpected data %r", query.data)
+    await query.answer(EXPIRED)
 
 
 async def reingest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Re-ingest the configured corpus folder (admins only)."""
-    state = _state(context)
     if not await _admin(update, context, "/reingest"):
         return
-    corpus = state.settings.corpus_dir
+    corpus = _state(context).settings.corpus_dir
     if corpus is None or not corpus.is_dir():
         await _reply(update, context, render.html_messages("没有配置报告文件夹（REPORTBOT_CORPUS），或该文件夹不存在。"))
         return
-    await _ingest(update, context, [corpus], shown_from=corpus)
+    await _stoppable(context, _ingest(update, context, [corpus], shown_from=corpus))
 
 
 async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -307,15 +386,7 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if problem:
         await _reply(update, context, render.html_messages(problem))
         return
-    with tempfile.TemporaryDirectory(prefix="reportbot-upload-") as folder:
-        path = Path(folder) / _safe_name(document)
-        telegram_file = await document.get_file()
-        await telegram_file.download_to_drive(path)
-        problem = upload_problem(document, _state(context).settings.max_upload_mb, path.stat().st_size)
-        if problem:  # Telegram did not tell the size beforehand
-            await _reply(update, context, render.html_messages(problem))
-            return
-        await _ingest(update, context, [path], shown_from=Path(folder))
+    await _stoppable(context, _download_and_ingest(update, context, document))
 
 
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -332,23 +403,37 @@ async def report_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> No
     """Log the error with its traceback; tell the user only that something went wrong."""
     update_id = update.update_id if isinstance(update, Update) else None
     log.error("handling update %s failed", update_id, exc_info=context.error)
-    if isinstance(update, Update) and update.effective_chat is not None:
-        try:
-            await context.bot.send_message(update.effective_chat.id, render.html_messages(SORRY)[0])
-        except TelegramError as error:
-            log.warning("could not tell chat %s about the error: %s", update.effective_chat.id, error)
+    if not isinstance(update, Update) or update.effective_chat is None or not _worth_telling(context.error):
+        return
+    try:
+        await context.bot.send_message(update.effective_chat.id, render.html_messages(SORRY)[0])
+    except TelegramError as error:
+        log.warning("could not tell chat %s about the error: %s", update.effective_chat.id, error)
+
+
+def _worth_telling(error: BaseException | None) -> bool:
+    """Whether to say sorry: not when talking to Telegram failed, since what was sent may have arrived
+    (a lost answer to a sendMessage) or a second message would fail alike; yes for a refused request."""
+    return not isinstance(error, TelegramError) or isinstance(error, BadRequest)
 
 
 # ------------------------------------------------------------------ helpers
 
 
+def _acted_on(update: Update, application: Application) -> bool:
+    """Whether one of the bot's handlers takes the update (group chatter not addressed to it is not)."""
+    for handler in application.handlers.get(0, []):
+        check = handler.check_update(update)
+        if check is not None and check is not False:
+            return True
+    return False
+
+
 async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, report_id: str | None = None) -> None:
-    """Answer a question off the event loop (rate-limited) and send it with its buttons."""
+    """Answer a question off the event loop and send it with its buttons."""
     state = _state(context)
-    if not await _within_limit(update, context):
-        return
     answer = await _timed(state, state.engine.answer, text, report_id)
-    await _reply(update, context, render.answer_messages(answer), _keyboard(state, answer))
+    await _reply(update, context, render.answer_messages(answer), _keyboard(answer))
 
 
 async def _timed(state: BotState, function: Callable[..., Answer], *args: Any) -> Answer:
@@ -360,31 +445,20 @@ async def _timed(state: BotState, function: Callable[..., Answer], *args: Any) -
     return answer
 
 
-async def _within_limit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """Whether the user may ask now; if not, say so politely."""
-    user = update.effective_user
-    if user is None or _state(context).rate_limit.allow(user.id):
-        return True
-    await _reply(update, context, render.html_messages(TOO_FAST))
-    return False
-
-
-def _keyboard(state: BotState, answer: Answer) -> InlineKeyboardMarkup | None:
+def _keyboard(answer: Answer) -> InlineKeyboardMarkup | None:
     """A clarify answer's report buttons, or a passage answer's "next" button."""
     if answer.kind == "clarify" and answer.candidates:
-        # Callback data is limited to 64 bytes: buttons carry a key and a position, not the question.
-        key = state.pending.put({"question": answer.question, "reports": [c["id"] for c in answer.candidates]})
         return InlineKeyboardMarkup(
-            [[InlineKeyboardButton(render.candidate_label(c), callback_data=f"c:{key}:{i}")]
-             for i, c in enumerate(answer.candidates)]
+            [[InlineKeyboardButton(render.candidate_label(c), callback_data=Choice(answer.question, c["id"]))]
+             for c in answer.candidates]
         )
     if answer.kind == "passage" and answer.more:
-        return _next_keyboard(state.pending.put({"question": answer.question, "more": answer.more}), 0)
+        return _next_keyboard(NextPassage(answer.question, tuple(answer.more), 0))
     return None
 
 
-def _next_keyboard(key: int, index: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton("下一条", callback_data=f"n:{key}:{index}")]])
+def _next_keyboard(pressed: NextPassage) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton("下一条", callback_data=pressed)]])
 
 
 async def _reply(
@@ -418,28 +492,57 @@ async def _admin(update: Update, context: ContextTypes.DEFAULT_TYPE, action: str
     return False
 
 
+async def _stoppable(context: ContextTypes.DEFAULT_TYPE, work: Coroutine[Any, Any, None]) -> None:
+    """Run long work (a download, an ingest) that stopping the bot cancels instead of waiting for."""
+    running = _state(context).work
+    task = asyncio.ensure_future(work)
+    running.add(task)
+    task.add_done_callback(running.discard)
+    try:
+        await asyncio.wait({task})
+    except asyncio.CancelledError:
+        task.cancel()
+        raise
+    if task.cancelled():
+        log.warning("a download or ingest was stopped: the bot is stopping")
+        return
+    task.result()  # its error, if any, goes to the error handler
+
+
+async def _download_and_ingest(update: Update, context: ContextTypes.DEFAULT_TYPE, document: Document) -> None:
+    """Fetch the uploaded file into a temp folder and ingest it."""
+    with tempfile.TemporaryDirectory(prefix="reportbot-upload-") as folder:
+        path = Path(folder) / _safe_name(document)
+        try:
+            telegram_file = await document.get_file()
+            await telegram_file.download_to_drive(path)
+        except TelegramError:
+            log.warning("could not download the upload %r", document.file_name, exc_info=True)
+            await _reply(update, context, render.html_messages(NO_DOWNLOAD))
+            return
+        problem = upload_problem(document, _state(context).settings.max_upload_mb, path.stat().st_size)
+        if problem:  # Telegram did not tell the size beforehand
+            await _reply(update, context, render.html_messages(problem))
+            return
+        await _ingest(update, context, [path], shown_from=Path(folder))
+
+
 async def _ingest(update: Update, context: ContextTypes.DEFAULT_TYPE, paths: list[Path], shown_from: Path) -> None:
-    """Ingest files in a thread, one ingest at a time, and reply with the summary and warnings."""
+    """Ingest in a child process, one ingest at a time, then reload; reply with the summary and warnings."""
     state = _state(context)
     if state.ingest_lock.locked():
-        await _reply(update, context, render.html_messages("另一个导入正在进行，请稍后再试。"))
+        await _reply(update, context, render.html_messages(BUSY))
         return
     async with state.ingest_lock:
         chat = update.effective_chat
         assert chat is not None
         await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
-        summary = await asyncio.to_thread(ingest_and_reload, state.engine, paths, state.settings.ingest_workers)
+        summary = await run_in_child(ingest_and_index, paths, state.engine.data_dir, state.settings.ingest_workers)
+        if summary.count("ingested") or summary.count("replaced"):
+            await asyncio.to_thread(state.engine.reload)  # questions are answered from the old reports meanwhile
     prefix = f"{shown_from}{os.sep}"
     outcomes = [(o.line().replace(prefix, ""), o.warnings) for o in summary.outcomes]
     await _reply(update, context, render.html_messages(render.ingest_text(summary.line(), outcomes)))
-
-
-def ingest_and_reload(engine: Engine, paths: list[Path], workers: int = 0) -> IngestSummary:
-    """Ingest, rebuild the index, then have the Engine read it (blocking; questions go on meanwhile)."""
-    summary = ingest_and_index(paths, engine.data_dir, workers)
-    if summary.count("ingested") or summary.count("replaced"):
-        engine.reload()  # the new catalog and index are swapped in only now, after success
-    return summary
 
 
 def upload_problem(document: Document, max_upload_mb: int, size: int | None = None) -> str | None:
@@ -458,19 +561,6 @@ def _safe_name(document: Document) -> str:
     """The uploaded file's own name, made safe to use inside the temp folder."""
     name = re.sub(r"[\\/\x00]", "_", Path(document.file_name or "").name).lstrip(".")
     return name or "report"
-
-
-def figure_question(args: Sequence[str]) -> str | None:
-    """The question /figure BODY [YEAR] ITEM stands for; without a year, every year's figure."""
-    if len(args) < 2:
-        return None
-    body, rest = args[0], list(args[1:])
-    year = re.fullmatch(r"(\d{4})年?", rest[0])
-    if year and len(rest) > 1:
-        return f"{body}{year.group(1)}年{''.join(rest[1:])}"
-    if year:
-        return None
-    return f"{body}历年{''.join(rest)}"
 
 
 class AddressedToBot(filters.MessageFilter):
@@ -505,9 +595,23 @@ def _without_mentions(message: Message, bot: Bot) -> str:
 
 # ------------------------------------------------------------------ HTTP and logs
 
+# Methods whose repetition changes nothing a user sees: retried even when Telegram may have acted.
+REPEATABLE = frozenset({
+    "getMe", "getUpdates", "getFile", "getWebhookInfo", "setMyCommands", "deleteMyCommands",
+    "setWebhook", "deleteWebhook", "answerCallbackQuery", "sendChatAction",
+})
+# httpx failures that happen before a request leaves: no connection, no free slot in the pool.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
 
 class RetryingRequest(HTTPXRequest):
-    """HTTPXRequest that retries network errors and Bot API 5xx answers, with bounded exponential backoff."""
+    """HTTPXRequest with bounded exponential backoff that never sends a message twice.
+
+    A repeatable method (and every download) is retried after network errors and 5xx answers;
+    one that sends something only when the request surely never reached Telegram. A timeout or
+    a 5xx after sending is not retried: Telegram may have delivered the message already.
+    (429s are the rate limiter's: it waits out retry_after and sends again.)
+    """
 
     def __init__(self, *args: Any, retries: int = 3, backoff: float = 0.5, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -516,65 +620,98 @@ class RetryingRequest(HTTPXRequest):
 
     async def do_request(self, url: str, method: str, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
         endpoint = url.rsplit("/", 1)[-1]  # never the whole URL: it holds the token
+        repeatable = method == "GET" or endpoint in REPEATABLE
         for attempt in range(self.retries + 1):
             delay = self.backoff * 2**attempt
             try:
                 code, payload = await super().do_request(url, method, *args, **kwargs)
             except NetworkError as error:  # connection failures and timeouts (HTTPXRequest raises these)
+                cause = type(error.__cause__).__name__ if error.__cause__ else type(error).__name__
+                if not repeatable and not isinstance(error.__cause__, _NOT_SENT):
+                    log.warning("Bot API %s failed after sending (%s); not retried, so nothing is sent twice",
+                                endpoint, cause)
+                    raise
                 if attempt == self.retries:
                     raise
-                log.warning("Bot API %s failed (%s); retrying in %.1f s", endpoint, type(error).__name__, delay)
+                log.warning("Bot API %s failed (%s); retrying in %.1f s", endpoint, cause, delay)
             else:
                 if code < 500 or attempt == self.retries:
+                    return code, payload
+                if not repeatable:
+                    log.warning("Bot API %s answered %s; not retried: Telegram may have acted on it", endpoint, code)
                     return code, payload
                 log.warning("Bot API %s answered %s; retrying in %.1f s", endpoint, code, delay)
             await asyncio.sleep(delay)
         raise AssertionError("unreachable")
 
 
-class _HideToken(logging.Filter):
-    """Replaces the bot token in log records: python-telegram-bot logs its API URL, token included."""
-
-    def __init__(self, token: str):
-        super().__init__()
-        self.token = token
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except (TypeError, ValueError):  # a malformed log call: leave it to the handler to report
-            return True
-        # Format now: PTB logs some dicts it fills in with file URLs (the token) only afterwards.
-        record.msg, record.args = message.replace(self.token, "<token>"), None
-        if record.exc_info and not record.exc_text:
-            text = logging.Formatter().formatException(record.exc_info)
-            if self.token in text:
-                record.exc_text = text.replace(self.token, "<token>")
-        return True
+_secrets: dict[str, re.Pattern[str]] = {}  # token -> every form of it that may reach a log
 
 
 def hide_token(token: str) -> None:
-    """Keep the token out of every log: httpx turned down, and the token masked in library loggers."""
+    """Keep the token out of every log, in every form (raw, URL-encoded): httpx turned down, and
+    every log record masked as it is made, whichever logger or library makes it."""
     logging.getLogger("httpx").setLevel(logging.WARNING)  # it logs each URL at INFO
     logging.getLogger("httpcore").setLevel(logging.WARNING)
-    for name in list(logging.root.manager.loggerDict):
-        if name.split(".")[0] not in ("telegram", "httpx", "httpcore", "bot"):
-            continue
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, _HideToken) and f.token == token for f in logger.filters):
-            logger.addFilter(_HideToken(token))
+    if token not in _secrets:
+        _secrets[token] = _token_forms(token)
+    if not isinstance(logging.getLogRecordFactory(), _MaskingFactory):
+        logging.setLogRecordFactory(_MaskingFactory(logging.getLogRecordFactory()))
+
+
+def _token_forms(token: str) -> re.Pattern[str]:
+    """The token as written and percent-encoded (once or twice); its secret part on its own too, as
+    any encoding of the colon leaves it whole."""
+    _, _, secret = token.partition(":")
+    forms = {token, quote(token, safe=""), quote(quote(token, safe=""), safe="")}
+    if len(secret) >= 8:
+        forms |= {secret, quote(secret, safe="")}
+    return re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)), re.IGNORECASE)
+
+
+def mask_secrets(text: str) -> str:
+    """`text` with every form of every token hidden."""
+    for pattern in _secrets.values():
+        text = pattern.sub("<token>", text)
+    return text
+
+
+class _MaskingFactory:
+    """A log record factory that masks the token in the message, its arguments and its traceback."""
+
+    def __init__(self, base: Callable[..., logging.LogRecord]):
+        self.base = base
+
+    def __call__(self, *args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = self.base(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # a malformed log call: leave it to the handler to report
+            return record
+        # Format now: PTB logs some dicts it fills in with file URLs (the token) only afterwards.
+        record.msg, record.args = mask_secrets(message), None
+        if record.exc_info and record.exc_info[0] is not None:
+            text = logging.Formatter().formatException(record.exc_info)
+            masked = mask_secrets(text)
+            if masked != text:
+                record.exc_text = masked
+        if record.stack_info:
+            record.stack_info = mask_secrets(record.stack_info)
+        return record
 
 
 # ------------------------------------------------------------------ running
 
 
 def run_bot(settings: Settings) -> None:
-    """Run the bot until SIGTERM or Ctrl-C: long polling, or a webhook when TELEGRAM_WEBHOOK_URL is set."""
+    """Run the bot until SIGTERM or Ctrl-C: long polling, or a webhook when TELEGRAM_WEBHOOK_URL is set.
+
+    Raises BotError (with a message for the person starting it) when the bot cannot start."""
     logging.getLogger("bot").setLevel(logging.INFO)
     if not settings.telegram_token:
-        raise click.ClickException("TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and set its token.")
+        raise BotConfigError(_NO_TOKEN)
     if settings.telegram_webhook_url and importlib.util.find_spec("tornado") is None:
-        raise click.ClickException("webhook mode needs tornado: pip install 'python-telegram-bot[webhooks]'.")
+        raise BotConfigError("webhook mode needs tornado: pip install 'python-telegram-bot[webhooks]'.")
     hide_token(settings.telegram_token)
     try:
         asyncio.run(check_token(settings))
@@ -583,13 +720,14 @@ def run_bot(settings: Settings) -> None:
             application.run_webhook(**webhook_options(settings), allowed_updates=_UPDATES, bootstrap_retries=5)
         else:
             application.run_polling(allowed_updates=_UPDATES, bootstrap_retries=5)
-    except (BotConfigError, InvalidToken) as error:
-        raise click.ClickException(str(error) if isinstance(error, BotConfigError) else _REJECTED) from None
+    except InvalidToken:
+        raise BotConfigError(_REJECTED) from None
     except NetworkError:  # still unreachable after the start-up retries
-        raise click.ClickException(f"cannot reach the Telegram Bot API at {settings.telegram_base_url}") from None
+        raise BotApiUnreachable(f"cannot reach the Telegram Bot API at {settings.telegram_base_url}") from None
 
 
 _UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+_NO_TOKEN = "TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and set its token."
 _REJECTED = "Telegram rejected the bot token (TELEGRAM_BOT_TOKEN): check it with @BotFather."
 
 

@@ -2,7 +2,9 @@
 
 It speaks HTTP like the real one (POST /bot<token>/<method>, GET /file/bot<token>/<path>), so the
 bot under test runs its real python-telegram-bot stack against it. Tests fill the update queue, tell
-it to fail the next calls of a method (429 with retry_after, or 500), and wait for calls to arrive.
+it to fail the next calls of a method (429 with retry_after, or 500), to act on a call but answer
+late or never (as when Telegram's answer is lost), or to refuse connections for a while, and wait
+for calls to arrive.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import socket
 import sys
 import threading
 import time
@@ -40,7 +43,11 @@ class FakeBotApi:
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._failures: dict[str, list[tuple[int, int | None]]] = {}
-        self._files: dict[str, tuple[str, bytes]] = {}  # file_id -> (file_path, content)
+        self._lost: dict[str, list[float | None]] = {}  # method -> answer delays (None: hang up)
+        self._refusals: dict[str, list[float]] = {}  # method -> seconds to refuse connections after it
+        self._files: dict[str, tuple[str, bytes | None]] = {}  # file_id -> (file_path, content)
+        self._connections: set[socket.socket] = set()
+        self._port = 0
         self._lock = threading.Condition()
         self._closing = False
         self._server: ThreadingHTTPServer | None = None
@@ -49,7 +56,8 @@ class FakeBotApi:
     # -------------------------------------------------------------- lifecycle
 
     def start(self) -> FakeBotApi:
-        self._server = _Server(("127.0.0.1", 0), _handler(self))
+        self._server = _Server(("127.0.0.1", self._port), _handler(self))
+        self._port = self._server.server_address[1]
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-bot-api", daemon=True
         )
@@ -60,16 +68,39 @@ class FakeBotApi:
         with self._lock:
             self._closing = True
             self._lock.notify_all()
+        self._close()
+
+    def _close(self) -> None:
+        """Stop listening and hang up on every open connection."""
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
-        if self._thread is not None:
+        if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=5)
+        with self._lock:
+            connections = list(self._connections)
+        for connection in connections:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def _refuse(self, seconds: float) -> None:
+        """Refuse connections for `seconds` (nothing listens on the port), then listen again on it."""
+        self._close()
+        timer = threading.Timer(seconds, self._reopen)
+        timer.daemon = True
+        timer.start()
+
+    def _reopen(self) -> None:
+        with self._lock:
+            if self._closing:
+                return
+        self.start()
 
     @property
     def root(self) -> str:
-        assert self._server is not None
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return f"http://127.0.0.1:{self._port}"
 
     @property
     def base_url(self) -> str:
@@ -94,8 +125,21 @@ class FakeBotApi:
         with self._lock:
             self._failures.setdefault(method, []).extend([(status, retry_after)] * times)
 
-    def add_file(self, file_id: str, file_path: str, content: bytes) -> None:
-        """A file getFile knows and /file/bot<token>/<file_path> serves."""
+    def lose_answer(self, method: str, after: float | None = None) -> None:
+        """Act on the next call of `method` (a message is delivered), but answer it only `after`
+        seconds later, or, with None, hang up without answering: what a sender sees as a timeout or a
+        dropped connection after Telegram got the request."""
+        with self._lock:
+            self._lost.setdefault(method, []).append(after)
+
+    def refuse_after(self, method: str, seconds: float) -> None:
+        """Once the next call of `method` is answered, refuse every connection for `seconds`."""
+        with self._lock:
+            self._refusals.setdefault(method, []).append(seconds)
+
+    def add_file(self, file_id: str, file_path: str, content: bytes | None) -> None:
+        """A file getFile knows and /file/bot<token>/<file_path> serves (None: getFile knows it, the
+        download is not found)."""
         with self._lock:
             self._files[file_id] = (file_path, content)
 
@@ -140,6 +184,16 @@ class FakeBotApi:
     def _failure(self, method: str) -> tuple[int, int | None] | None:
         with self._lock:
             queued = self._failures.get(method)
+            return queued.pop(0) if queued else None
+
+    def _loss(self, method: str) -> tuple[bool, float | None]:
+        with self._lock:
+            queued = self._lost.get(method)
+            return (True, queued.pop(0)) if queued else (False, None)
+
+    def _refusal(self, method: str) -> float | None:
+        with self._lock:
+            queued = self._refusals.get(method)
             return queued.pop(0) if queued else None
 
     def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -189,10 +243,11 @@ class FakeBotApi:
                 return 400, {"ok": False, "error_code": 400, "description": "Bad Request: invalid file_id"}
             path, content = known
             return 200, _ok({"file_id": params["file_id"], "file_unique_id": f"u{params['file_id']}",
-                             "file_size": len(content), "file_path": path})
+                             "file_size": len(content or b""), "file_path": path})
         return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
 
     def download(self, file_path: str) -> bytes | None:
+        """A known file's content, or None."""
         with self._lock:
             for path, content in self._files.values():
                 if path == file_path:
@@ -202,10 +257,11 @@ class FakeBotApi:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 256  # the bot opens up to 64 connections at once; many bots in a soak
 
     def handle_error(self, request: Any, client_address: Any) -> None:
-        """A client that hung up (a cancelled long poll at shutdown) is not an error worth printing."""
-        if not isinstance(sys.exc_info()[1], ConnectionError):
+        """A client that hung up (a cancelled long poll, a timeout) is not an error worth printing."""
+        if not isinstance(sys.exc_info()[1], OSError):
             super().handle_error(request, client_address)
 
 
@@ -235,6 +291,19 @@ def _handler(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: Any) -> None:  # the path holds the token
             pass
 
+        def setup(self) -> None:
+            super().setup()
+            with api._lock:
+                api._connections.add(self.connection)
+
+        def finish(self) -> None:
+            with api._lock:
+                api._connections.discard(self.connection)
+            try:
+                super().finish()
+            except OSError:  # the connection was hung up on
+                pass
+
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length)
@@ -246,6 +315,13 @@ def _handler(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
             method = path[len(prefix):]
             params = _decode(body, self.headers.get("Content-Type", ""))
             call = api._record(method, params)
+            self._answer(method, params, call)
+            refuse = api._refusal(method)
+            if refuse is not None:
+                self.close_connection = True
+                api._refuse(refuse)
+
+        def _answer(self, method: str, params: dict[str, Any], call: Call) -> None:
             failure = api._failure(method)
             if failure is not None:
                 status, retry_after = failure
@@ -257,7 +333,17 @@ def _handler(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
                 return
             status, answer = api.result(method, params)
             call.result = answer.get("result")
+            lost, after = api._loss(method)
+            if lost and after is None:
+                self._hang_up()
+                return
+            if lost:
+                time.sleep(after)
             self._send(status, answer)
+
+        def _hang_up(self) -> None:
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
 
         def do_GET(self) -> None:
             prefix = f"/file/bot{api.token}/"
@@ -266,10 +352,10 @@ def _handler(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
                 self._send(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
                 return
             file_path = path[len(prefix):]
-            api._record("download", {"file_path": file_path})
+            api._record("download", {"file_path": file_path, "requested": self.path})
             content = api.download(file_path)
-            if content is None:
-                self._send(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+            if content is None:  # as many servers do, the error names the path asked for
+                self._send(404, {"ok": False, "error_code": 404, "description": f"Not Found: {self.path}"})
                 return
             self.send_response(200)
             self.send_header("Content-Type", "application/octet-stream")
@@ -284,6 +370,7 @@ def _handler(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+            self.wfile.flush()
 
     return Handler
 

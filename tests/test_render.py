@@ -107,6 +107,9 @@ def test_a_real_passage_answer(tmp_path: Path):
 def test_command_texts():
     assert "/reingest" in render.help_text(["问题？"], admin=True)
     assert "/reingest" not in render.help_text(["问题？"])
+    assert "发送报告文件" in render.help_text(["问题？"], admin=True)
+    assert "发送报告文件" not in render.help_text(["问题？"])  # only admins may upload
+    assert "/ask 城中区有多少" in render.ask_usage("城中区有多少")
     assert "我还没有任何报告" in render.reports_text([])
     assert "（还没有）" in render.stats_text(0, 0, None)
     assert "12 毫秒" in render.stats_text(1, 3, 12.4)

@@ -4,27 +4,29 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import html
 import logging
 import os
 import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, AsyncIterator
+from urllib.parse import quote
 
-import click
 import pytest
+from click.testing import CliRunner
 from telegram import Update
 
-import bot.telegram as telegram_bot
 from bot.answer import Answer, Engine
-from bot.telegram import RateLimit, build_application, figure_question, run_bot, set_commands, webhook_options
+from bot.chat import figure_question, reply, run_chat
+from bot.cli import cli
+from bot.telegram import BotConfigError, RateLimit, build_application, run_bot, set_commands, webhook_options
 from config import Settings, load_settings
-from index.passages import ingest_and_index, refresh_index
+from index.passages import refresh_index
 from ingest.run import ingest_paths
 from tests.conftest import SAMPLE
 from tests.fake_bot_api import BOT_USERNAME, FakeBotApi, bot_user, button_press, mention, message
@@ -40,6 +42,18 @@ def second_report(folder: Path) -> Path:
     text = SAMPLE.read_text("utf-8").replace("柳州市城中区", "柳州市鱼峰区").replace("城中区", "鱼峰区")
     path = folder / "liuzhou-yufeng-2020.txt"
     path.write_text(text, "utf-8")
+    return path
+
+
+def big_report(folder: Path, megabytes: float) -> Path:
+    """Another body's report (鱼峰区) made slow to ingest: thousands of paragraphs in its last section."""
+    text = second_report(folder).read_text("utf-8")
+    heading = "六、其他需要报告的事项"
+    paragraph = "鱼峰区持续推进政务公开标准化规范化建设，围绕重点领域信息公开、政策解读和回应关切，进一步完善公开目录。"
+    count = int(megabytes * 1024 * 1024 / len(f"{paragraph}第0条。\n\n".encode()))
+    padding = "\n\n".join(f"{paragraph}第{i}条。" for i in range(count))
+    path = folder / f"liuzhou-yufeng-2020-{megabytes}mb.txt"
+    path.write_text(text.replace(heading, f"{heading}\n\n{padding}\n\n", 1), "utf-8")
     return path
 
 
@@ -84,9 +98,11 @@ def settings(api: FakeBotApi, data_dir: Path) -> Settings:
 
 
 @asynccontextmanager
-async def running(settings: Settings, engine: Engine, rate_limit: RateLimit | None = None) -> AsyncIterator[Any]:
+async def running(
+    settings: Settings, engine: Engine, rate_limit: RateLimit | None = None, **options: Any
+) -> AsyncIterator[Any]:
     """The Application polling the fake server, as run_polling would run it, stopped however the test ends."""
-    application = build_application(settings, engine, rate_limit)
+    application = build_application(settings, engine, rate_limit, **options)
     await asyncio.wait_for(application.initialize(), WAIT)
     try:
         await asyncio.wait_for(set_commands(application), WAIT)  # run_polling's post_init
@@ -171,6 +187,27 @@ async def test_figure_for_one_year_and_for_every_year(api, settings, prepared, d
     assert "6487" in one_year["text"] and "来源" in one_year["text"]
     assert "历年" in every_year["text"] and "2020年：6487件" in every_year["text"]
     assert "用法" in usage["text"]
+
+
+async def test_help_is_the_same_in_telegram_and_in_the_console_chat(api, settings, prepared, data_dir):
+    engine = engine_with(prepared, data_dir)
+    async with running(settings, engine):
+        helped = await say(api, CITIZEN, "/help")
+    console: list[str] = []
+    lines = iter(["/help"])
+    run_chat(engine, read=lambda prompt: next(lines, None), write=console.append)
+    assert html.unescape(helped["text"]) == console[1]
+    assert "/figure" in console[1] and "/reingest" not in console[1]
+
+
+def test_the_console_chat_understands_the_same_commands(prepared, data_dir):
+    engine = engine_with(prepared, data_dir)
+    replies = {line: reply(engine, line) for line in
+               ["/figure 城中区 2020 行政处罚", "/figure 城中区", "/ask 城中区2020年行政处罚有多少", "/ask", "/reports", "/frob"]}
+    assert "6487" in replies["/figure 城中区 2020 行政处罚"] and "6487" in replies["/ask 城中区2020年行政处罚有多少"]
+    assert "用法" in replies["/figure 城中区"] and "用法" in replies["/ask"]
+    assert "· 柳州市城中区人民政府：2020年" in replies["/reports"]
+    assert "/help" in replies["/frob"]
 
 
 @pytest.mark.parametrize(
@@ -281,27 +318,33 @@ async def test_admin_upload_is_downloaded_ingested_and_answerable(api, settings,
     assert "鱼峰区" in answer["text"] and "6487" in answer["text"]
 
 
-async def test_questions_are_answered_while_an_upload_is_ingested(api, settings, prepared, data_dir, monkeypatch):
-    content = prepared["second"].read_bytes()
+async def test_questions_are_answered_at_their_usual_speed_while_an_upload_is_ingested(
+    api, settings, prepared, data_dir, tmp_path
+):
+    """The ingest runs in a child process: the event loop never parses, questions are not slowed."""
+    content = big_report(tmp_path, 1).read_bytes()  # a few seconds to ingest
     api.add_file("F2", "documents/file_2.txt", content)
-    gate = threading.Event()
-
-    def held_ingest(*args: Any, **kwargs: Any) -> Any:
-        gate.wait(WAIT)
-        return ingest_and_index(*args, **kwargs)
-
-    monkeypatch.setattr(telegram_bot, "ingest_and_index", held_ingest)
     engine = engine_with(prepared, data_dir)
-    async with running(settings, engine):
+    async with running(settings, engine, RateLimit(count=100)):
+        usual = [await timed_say(api, CITIZEN, "城中区2020年行政处罚有多少") for _ in range(3)]
         api.push(message(ADMIN, document=document("F2", "yufeng.txt", len(content))))
-        await api.wait_for("sendChatAction", timeout=WAIT)  # the ingest has started and is held
-        during = await say(api, CITIZEN, "城中区2020年行政处罚有多少")
+        await api.wait_for("sendChatAction", timeout=WAIT)  # downloaded; the ingest has started
+        during = [await timed_say(api, CITIZEN, "城中区2020年行政处罚有多少") for _ in range(5)]
+        unfinished = not api.calls_of("sendMessage", lambda p: "ingested" in p.get("text", ""))
         still_old = [r.body for r in engine.reports]
-        gate.set()
-        await api.wait_for("sendMessage", lambda p: "ingested" in p.get("text", ""), timeout=WAIT)
-    assert "6487" in during["text"]
+        await api.wait_for("sendMessage", lambda p: "ingested" in p.get("text", ""), timeout=30)
+    assert unfinished  # the questions were asked while the ingest ran
+    assert all("6487" in text for text, _ in usual + during)
+    assert max(seconds for _, seconds in during) < max(1.0, 5 * max(seconds for _, seconds in usual))
     assert still_old == ["柳州市城中区人民政府"]  # the new catalog is swapped in only after success
     assert [r.body for r in engine.reports] == ["柳州市城中区人民政府", "柳州市鱼峰区人民政府"]
+
+
+async def timed_say(api: FakeBotApi, user_id: int, text: str) -> tuple[str, float]:
+    """The reply to a question and the seconds from queueing the update to the reply's arrival."""
+    started = time.monotonic()
+    sent = await say(api, user_id, text)
+    return sent["text"], time.monotonic() - started
 
 
 async def test_non_admin_upload_is_refused_and_nothing_ingested(api, settings, prepared, data_dir, caplog):
@@ -345,16 +388,70 @@ async def test_reingest_and_stats_for_admins_only(api, settings, prepared, data_
 # ------------------------------------------------------------------ robustness
 
 
-async def test_429_then_500_still_delivers_the_answer(api, settings, prepared, data_dir):
+async def test_429_then_a_refused_connection_delivers_the_answer_exactly_once(api, settings, prepared, data_dir, caplog):
     api.fail_next("sendMessage", 429, retry_after=1)
-    api.fail_next("sendMessage", 500)
+    api.refuse_after("sendMessage", 2.0)  # the rate limiter's resend finds nothing listening
+    with caplog.at_level(logging.WARNING, logger="bot.telegram"):
+        async with running(settings, engine_with(prepared, data_dir)):
+            api.push(message(CITIZEN, "城中区2020年行政处罚有多少"))
+            [delivered] = await _sent(api, CITIZEN, 1)
+    attempts = api.calls_of("sendMessage")
+    assert len(attempts) == 2  # the 429, then delivered once: the refused attempts never reached the server
+    assert attempts[1].at - attempts[0].at >= 2.0  # retry_after was honoured, then the refusal outlasted
+    assert "6487" in delivered.params["text"]
+    assert "sendMessage failed (ConnectError); retrying" in caplog.text
+
+
+@pytest.mark.parametrize("loss", ["answer too late", "hung up", "500"])
+async def test_a_message_that_may_have_reached_telegram_is_never_sent_twice(
+    api, settings, prepared, data_dir, caplog, loss
+):
+    if loss == "answer too late":
+        api.lose_answer("sendMessage", after=1.5)  # the bot stops waiting after 0.5 s
+    elif loss == "hung up":
+        api.lose_answer("sendMessage")
+    else:
+        api.fail_next("sendMessage", 500)
+    with caplog.at_level(logging.WARNING, logger="bot.telegram"):
+        async with running(settings, engine_with(prepared, data_dir), read_timeout=0.5):
+            api.push(message(CITIZEN, "城中区2020年行政处罚有多少"))
+            await _logged(caplog, "handling update")  # the handler has given up: no retry can follow
+    attempts = api.calls_of("sendMessage", lambda p: p.get("chat_id") == CITIZEN)
+    assert len(attempts) == 1  # not sent again, and no apology sent after an answer that may have arrived
+    assert ("6487" in attempts[0].params["text"]) and (attempts[0].result is not None) == (loss != "500")
+    assert "not retried" in caplog.text
+
+
+async def test_calls_that_can_be_repeated_are_still_retried(api, settings, prepared, data_dir):
+    content = prepared["second"].read_bytes()
+    api.add_file("F7", "documents/file_7.txt", content)
+    api.fail_next("getFile", 502)
+    api.fail_next("answerCallbackQuery", 500)
+    api.lose_answer("answerCallbackQuery")
+    async with running(settings, engine_with(prepared, data_dir)):
+        api.push(message(ADMIN, document=document("F7", "yufeng.txt", len(content))))
+        await api.wait_for("sendMessage", lambda p: "1 ingested" in p.get("text", ""), timeout=WAIT)
+        api.push(button_press(CITIZEN, "expired", bot_message(CITIZEN)))
+        await api.wait_for("answerCallbackQuery", count=3, timeout=WAIT)
+    assert len(api.calls_of("getFile")) == 2
+
+
+async def _logged(caplog: pytest.LogCaptureFixture, text: str, timeout: float = WAIT) -> None:
+    async def poll() -> None:
+        while not any(text in r.getMessage() for r in caplog.records):
+            await asyncio.sleep(0.02)
+
+    await asyncio.wait_for(poll(), timeout)
+
+
+async def test_stopping_does_not_wait_for_a_reply_held_by_a_long_429(api, settings, prepared, data_dir):
+    api.fail_next("sendMessage", 429, retry_after=30)
     async with running(settings, engine_with(prepared, data_dir)):
         api.push(message(CITIZEN, "城中区2020年行政处罚有多少"))
-        [delivered] = await _sent(api, CITIZEN, 1)
-    attempts = api.calls_of("sendMessage")
-    assert len(attempts) == 3  # 429, 500, then delivered
-    assert attempts[1].at - attempts[0].at >= 1.0  # retry_after was honoured
-    assert "6487" in delivered.params["text"]
+        await api.wait_for("sendMessage", timeout=WAIT)  # the rate limiter now waits 30 s to send again
+        stopping = time.monotonic()
+    assert time.monotonic() - stopping < 5.0
+    assert api.sent_to(CITIZEN) == []
 
 
 async def test_fifty_users_asking_at_once_all_get_answers(api, settings, prepared, data_dir):
@@ -378,6 +475,53 @@ async def test_a_user_asking_too_fast_is_asked_to_wait(api, settings, prepared, 
     assert "6487" in other["text"]
 
 
+async def test_commands_buttons_and_uploads_share_one_limit_with_one_notice(api, settings, prepared, data_dir):
+    """300 /help in a burst are not 300 replies: every update counts, and the user is told once."""
+    async with running(settings, engine_with(prepared, data_dir), RateLimit(count=3, seconds=60)):
+        await say(api, CITIZEN, "/help")
+        await say(api, CITIZEN, "/reports")
+        await say(api, CITIZEN, "城中区2020年行政处罚有多少")
+        api.push(message(CITIZEN, "/start"))
+        api.push(message(CITIZEN, document=document("F8", "yufeng.txt", 1000)))
+        api.push(button_press(CITIZEN, "expired", bot_message(CITIZEN)))
+        api.push(message(CITIZEN, "/reingest"))
+        for _ in range(300):
+            api.push(message(CITIZEN, "/help"))
+        await say(api, CITIZEN + 1, "城中区2020年行政处罚有多少")  # queued after the burst
+        [pressed] = await api.wait_for("answerCallbackQuery", timeout=WAIT)
+        await _sent(api, CITIZEN, 4)
+        await asyncio.sleep(0.3)  # anything still to come from the burst would arrive now
+    sent = [c.params["text"] for c in api.sent_to(CITIZEN)]
+    assert len(sent) == 4 and "太快" in sent[3]  # three answers, one notice, then silence
+    assert "text" not in pressed.params  # the button press is answered, silently: the notice was sent
+    assert api.calls_of("getFile") == []  # the upload was dropped too
+
+
+async def test_the_notice_comes_again_only_in_a_new_window_and_admins_are_limited_too(api, settings, prepared, data_dir):
+    async with running(settings, engine_with(prepared, data_dir), RateLimit(count=1, seconds=1)):
+        for _ in range(4):
+            api.push(message(ADMIN, "城中区2020年行政处罚有多少"))
+        await _sent(api, ADMIN, 2)
+        await asyncio.sleep(1.1)
+        for _ in range(4):
+            api.push(message(ADMIN, "城中区2020年行政处罚有多少"))
+        await _sent(api, ADMIN, 4)
+        await asyncio.sleep(0.3)
+    sent = [c.params["text"] for c in api.sent_to(ADMIN)]
+    assert len(sent) == 4
+    assert sum("太快" in text for text in sent) == 2 and sum("6487" in text for text in sent) == 2
+
+
+async def test_group_chatter_not_addressed_to_the_bot_does_not_count(api, settings, prepared, data_dir):
+    async with running(settings, engine_with(prepared, data_dir), RateLimit(count=1, seconds=60)):
+        for _ in range(5):
+            api.push(message(CITIZEN, "大家好", chat_id=GROUP, chat_type="supergroup"))
+        text = f"@{BOT_USERNAME} 城中区2020年行政处罚有多少"
+        answered = await say(api, CITIZEN, text, chat_id=GROUP, chat_type="supergroup", entities=mention(text))
+    assert "6487" in answered["text"]
+    assert len(api.sent_to(GROUP)) == 1
+
+
 class BrokenEngine(Engine):
     """An Engine whose answering fails, to reach the error handler."""
 
@@ -396,35 +540,49 @@ async def test_an_error_is_logged_and_the_user_told_without_a_traceback(api, set
     assert record.exc_info is not None and isinstance(record.exc_info[1], RuntimeError)
 
 
-async def test_the_token_never_reaches_the_log(api, settings, prepared, data_dir, caplog):
+async def test_the_token_never_reaches_the_log_in_any_form(api, settings, prepared, data_dir, caplog):
     caplog.set_level(logging.DEBUG)
     api.add_file("F5", "documents/file_5.txt", prepared["second"].read_bytes())
-    api.fail_next("sendMessage", 500)
+    api.add_file("F6", "documents/file_6.txt", None)  # its download fails: the error names the URL
+    api.fail_next("getFile", 500)
     async with running(settings, engine_with(prepared, data_dir)):
         await say(api, CITIZEN, "城中区2020年行政处罚有多少")
         api.push(message(ADMIN, document=document("F5", "yufeng.txt", 1000)))
         await api.wait_for("sendMessage", lambda p: "ingested" in p.get("text", ""), timeout=WAIT)
-    assert caplog.records  # DEBUG logging was on
-    assert TOKEN not in caplog.text
-    assert all(TOKEN not in r.getMessage() for r in caplog.records)
-    assert TOKEN.split(":")[1] not in caplog.text
+        api.push(message(ADMIN, document=document("F6", "missing.txt", 1000)))
+        [failed] = await api.wait_for("sendMessage", lambda p: "取得" in p.get("text", ""), timeout=WAIT)
+    encoded = quote(TOKEN, safe="")
+    assert encoded != TOKEN and any(encoded in c.params["requested"] for c in api.calls_of("download"))
+    shown = "\n".join(logging.Formatter("%(message)s").format(r) for r in caplog.records)
+    assert "<token>" in shown  # the token was on its way to the log, in the URL and the exception
+    assert any(r.exc_info for r in caplog.records if "missing.txt" in r.getMessage())
+    for form in (TOKEN, encoded, encoded.lower(), TOKEN.split(":")[1]):
+        assert form not in caplog.text and form not in shown
 
 
 # ------------------------------------------------------------------ starting
 
 
 def test_run_bot_without_a_token_says_so(settings):
-    with pytest.raises(click.ClickException, match="TELEGRAM_BOT_TOKEN is not set"):
+    with pytest.raises(BotConfigError, match="TELEGRAM_BOT_TOKEN is not set"):
         run_bot(dataclasses.replace(settings, telegram_token=None))
 
 
 def test_run_bot_with_a_rejected_token_says_so_without_logging_it(settings, caplog):
     caplog.set_level(logging.DEBUG)
     wrong = "987654321:AAwrong_token_never_to_be_logged"
-    with pytest.raises(click.ClickException, match="rejected") as raised:
+    with pytest.raises(BotConfigError, match="rejected") as raised:
         run_bot(dataclasses.replace(settings, telegram_token=wrong))
-    assert wrong not in raised.value.message
+    assert wrong not in str(raised.value)
     assert wrong not in caplog.text
+
+
+def test_serve_without_a_token_is_a_clear_message_not_a_traceback(monkeypatch, data_dir):
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    result = CliRunner().invoke(cli, ["serve", "--data", str(data_dir)])
+    assert result.exit_code == 1
+    assert "Error: TELEGRAM_BOT_TOKEN is not set" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_webhook_options(settings):
@@ -437,14 +595,18 @@ def test_webhook_options(settings):
     assert given["secret_token"] == "s3cret-value"
 
 
-def test_serve_answers_and_stops_cleanly_on_sigterm(api, prepared, data_dir):
-    """`reportbot serve` in its own process: polls the fake server, answers, exits 0 on SIGTERM."""
+def test_serve_answers_and_stops_within_5_s_on_sigterm_mid_ingest(api, prepared, data_dir, tmp_path):
+    """`reportbot serve` in its own process: answers; SIGTERM while an upload is being ingested stops
+    the ingest and the bot within 5 s, exit status 0, and the database holds the old or the new state."""
     shutil.copytree(prepared["one"], data_dir)
+    content = big_report(tmp_path, 3).read_bytes()  # about ten seconds to ingest
+    api.add_file("F9", "documents/file_9.txt", content)
     environment = {
         **os.environ,
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_API_BASE_URL": api.base_url,
         "TELEGRAM_API_FILE_URL": api.file_url,
+        "REPORTBOT_ADMINS": str(ADMIN),
         "NO_PROXY": "127.0.0.1,localhost",
     }
     server = subprocess.Popen(
@@ -456,18 +618,61 @@ def test_serve_answers_and_stops_cleanly_on_sigterm(api, prepared, data_dir):
     )
     try:
         api.push(message(CITIZEN, "城中区2020年行政处罚有多少"))
-        deadline = time.monotonic() + 20
-        while not api.sent_to(CITIZEN) and time.monotonic() < deadline and server.poll() is None:
-            time.sleep(0.05)
+        _wait_until(lambda: api.sent_to(CITIZEN) or server.poll() is not None, 30)
+        api.push(message(ADMIN, document=document("F9", "yufeng.txt", len(content))))
+        _wait_until(lambda: api.calls_of("sendChatAction") or server.poll() is not None, WAIT)
+        time.sleep(1.0)  # well into the ingest
+        helpers = _descendants(server.pid)
+        signalled = time.monotonic()
         server.send_signal(signal.SIGTERM)
         _, errors = server.communicate(timeout=WAIT)
+        stopped_in = time.monotonic() - signalled
     finally:
         if server.poll() is None:
             server.kill()
             server.communicate()
     assert "6487" in api.sent_to(CITIZEN)[0].params["text"], errors
+    assert not api.calls_of("sendMessage", lambda p: "ingested" in p.get("text", ""))  # stopped mid-ingest
     assert server.returncode == 0, errors
+    assert stopped_in < 5.0, errors
+    assert helpers  # the ingest ran in a child process
+    _wait_until(lambda: not any(_alive(pid) for pid in helpers), 3)
+    assert not any(_alive(pid) for pid in helpers)  # the ingest was stopped, not left running
     assert TOKEN not in errors
+    engine = Engine(data_dir)
+    assert [r.body for r in engine.reports] in (["柳州市城中区人民政府"], ["柳州市城中区人民政府", "柳州市鱼峰区人民政府"])
+    assert "6487" in engine.answer("城中区2020年行政处罚有多少").text
+
+
+def _wait_until(condition: Any, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def _descendants(pid: int) -> set[int]:
+    """The processes below `pid` (Linux /proc)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found: set[int] = set()
+    frontier = {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """Whether the process exists and is not a zombie."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 def test_passage_answer_for_a_passage_no_longer_held(prepared, data_dir):
