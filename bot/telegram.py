@@ -538,7 +538,7 @@ async def _ingest(update: Update, context: ContextTypes.DEFAULT_TYPE, paths: lis
         assert chat is not None
         await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
         summary = await run_in_child(ingest_and_index, paths, state.engine.data_dir, state.settings.ingest_workers)
-        if summary.count("ingested") or summary.count("replaced"):
+        if summary.stored:
             await asyncio.to_thread(state.engine.reload)  # questions are answered from the old reports meanwhile
     prefix = f"{shown_from}{os.sep}"
     outcomes = [(o.line().replace(prefix, ""), o.warnings) for o in summary.outcomes]

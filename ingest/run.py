@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from ingest.errors import NothingToRestore, RefusedFile
+from ingest.errors import NothingToRestore, RefusedFile, WorseReading
 from ingest.model import ParsedReport
 from ingest.parse import parse_report
 from ingest.database import open_db
@@ -41,6 +41,7 @@ class FileOutcome:
     findings: list[str] = field(default_factory=list)
     reason: str | None = None
     stops_the_run: bool = False  # the disk failed: no later file can be stored either
+    worse_reading: bool = False  # refused as a worse reading of a report held: `replace` would store it
 
     def line(self) -> str:
         """One line for a person: what happened to this file."""
@@ -186,7 +187,9 @@ def _store(db, data_dir: Path, path: Path, parsed: ParsedReport, replace: bool, 
         keep_source(data_dir, data, parsed.sha256)
         stored = save_report(db, parsed, replace=replace, restoring=restoring)
     except RefusedFile as error:
-        return FileOutcome(str(path), "refused", reason=f"{path}: {error.reason}")
+        return FileOutcome(
+            str(path), "refused", reason=f"{path}: {error.reason}", worse_reading=isinstance(error, WorseReading)
+        )
     except (sqlite3.OperationalError, OSError) as error:
         if not _is_disk_failure(error):
             raise
