@@ -229,7 +229,8 @@ def test_passages_are_whole_sentences_not_table_cells(parsed, name):
     labels = {r.label for t in national_format().tables for b in t.blocks for r in b.rows}
     for passage in report.passages:
         assert passage.text not in labels
-        assert passage.text[-1] in "。！？；）)”" or len(passage.text) < 300, passage.text
+        # A passage ends where a sentence (or a clause leading into a list) ends, never mid-sentence.
+        assert passage.text[-1] in "。！？；：:）)”", passage.text
         assert passage.section in range(0, 7)
 
 
