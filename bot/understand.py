@@ -31,8 +31,6 @@ _DEPARTMENT = re.compile(r"[^的去在了是有被和对向从到把给为\W\d]{
 _RELATIVE_YEARS = {"前年": -2, "去年": -1, "上一年": -1, "上年度": -1, "今年": 0, "本年度": 0}
 # 比去年, 比上一年: a comparison with the year before the report's, not a year of its own.
 _COMPARED = re.compile(r"(?:比|较|同比|相比|对比)(?:前年|去年|上一年|上年度|上年)")
-# Labels too generic to name a row on their own (they are column headers too).
-_GENERIC_LABELS = {"其他", "总计"}
 # A place not in the gazetteer (a new district, a town, a street) ends like one ...
 _PLACE_ENDINGS = tuple("省市区县州旗盟镇乡")
 # ... but these stems make words that name no place: 我们县, 哪个区, 开发区, 本市, 社区.
@@ -226,14 +224,15 @@ def vocabulary() -> Vocabulary:
 
 def _label_phrases(label: str) -> set[str]:
     """A format label and its short forms: 部分公开（区分处理的…） → 部分公开; 属于国家秘密 → 国家秘密."""
+    generic = national_format().generic_words()
     words = normalize_label(label)
-    if words in _GENERIC_LABELS:
+    if words in generic:
         return {fold(label)}  # only with its number: （七）总计, 3.其他
     if len(words) < 2:
         return set()
     phrases = {words, re.split(r"[(（]", fold(label).split(".", 1)[-1])[0]}
     phrases |= {p.removeprefix("属于") for p in phrases}
-    return {p for p in phrases if len(p) >= 2 and p not in _GENERIC_LABELS}
+    return {p for p in phrases if len(p) >= 2 and p not in generic}
 
 
 # ---------------------------------------------------------------- bodies

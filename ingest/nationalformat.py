@@ -163,6 +163,13 @@ class NationalFormat:
                     for column in block.columns:
                         yield CellSpec(table, block, row, column)
 
+    def generic_words(self) -> frozenset[str]:
+        """Words that are a column's label and a row's label at once (总计, 其他): alone they name no
+        row, which is then known only by its numbering (（七）总计, 3.其他)."""
+        columns = {c.label for t in self.tables for b in t.blocks for c in b.columns}
+        rows = {normalize_label(r.label) for t in self.tables for b in t.blocks for r in b.rows}
+        return frozenset(columns & rows)
+
     def cell(self, version: str, table: int, block: str, row: str, column: str) -> CellSpec:
         blk = self.table(table).block(block, version)
         return CellSpec(self.table(table), blk, blk.row(row), blk.column(column))
