@@ -167,24 +167,22 @@ def _figure_rows(report_id: str, version: str, figures: Iterable[Figure]) -> Ite
 
 
 def _finding_rows(report_id: str, findings: list[Finding], start: int = 0) -> Iterator[dict]:
-    for i, f in enumerate(findings, start=start):
-        yield {
-            "report_id": report_id,
-            "ordinal": i,
-            "kind": f.kind,
-            "message": f.message,
-            "detail": json.dumps(f.detail, ensure_ascii=False, sort_keys=True),
-        }
+    return _noted_rows(report_id, ((f.kind, f.message, f.detail) for f in findings), "kind", start)
 
 
 def _warning_rows(report_id: str, warnings: list[ReportWarning]) -> Iterator[dict]:
-    for i, w in enumerate(warnings):
+    return _noted_rows(report_id, ((w.code, w.message, w.detail) for w in warnings), "code")
+
+
+def _noted_rows(report_id: str, notes: Iterable[tuple[str, str, dict]], kind_column: str, start: int = 0) -> Iterator[dict]:
+    """Warnings and findings as rows: what kind, the message, the detail as JSON, numbered in order."""
+    for i, (kind, message, detail) in enumerate(notes, start=start):
         yield {
             "report_id": report_id,
             "ordinal": i,
-            "code": w.code,
-            "message": w.message,
-            "detail": json.dumps(w.detail, ensure_ascii=False, sort_keys=True),
+            kind_column: kind,
+            "message": message,
+            "detail": json.dumps(detail, ensure_ascii=False, sort_keys=True),
         }
 
 
