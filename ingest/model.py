@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 Number = int | float
@@ -70,6 +70,11 @@ class ParsedReport:
 
     def reading(self) -> str:
         """A digest of what was read (not of the file): two readings alike store alike."""
-        content = asdict(self)
-        del content["source_file"], content["sha256"]
-        return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
+        content = [
+            self.title, self.body, self.year, self.format, self.published, sorted(self.sections.items()),
+            [(p.section, p.heading, p.text) for p in self.passages],
+            [(f.table, f.block, f.row, f.column, f.value, f.unit, f.raw) for f in self.figures],
+            [(w.code, w.message) for w in self.warnings],
+            [(f.kind, f.message) for f in self.findings],
+        ]
+        return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()

@@ -23,9 +23,7 @@ def keep_source(data_dir: Path, data: bytes, sha256: str) -> Path:
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
+        os.replace(temporary, path)  # whole or absent; not synced: the file it copies is still where it came from
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

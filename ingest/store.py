@@ -45,7 +45,8 @@ def save_report(
         body_id, body = _resolve_body(db, report.body)
         report_id = f"{body_id}-{report.year}"
         held = current_version(db, report_id)
-        if held is not None and held["reading"] == report.reading() and restoring is None:
+        reading = report.reading()
+        if held is not None and held["reading"] == reading and restoring is None:
             return StoredReport(report_id, body, report.year, "unchanged")
         if held is not None and not replace and restoring is None:
             losses = what_it_would_lose(db, report_id, report)
@@ -87,7 +88,7 @@ def save_report(
         db["findings"].insert_all(_finding_rows(report_id, report.findings))
         _check_carry_over(db, body_id, report.year)
         _check_carry_over(db, body_id, report.year + 1)
-        _record_version(db, report_id, report, restoring)
+        _record_version(db, report_id, report, reading, restoring)
     status = "restored" if restoring is not None else "replaced" if held is not None else "ingested"
     return StoredReport(report_id, body, report.year, status)
 
@@ -110,11 +111,13 @@ def what_it_would_lose(db: sqlite_utils.Database, report_id: str, report: Parsed
     return losses
 
 
-def _record_version(db: sqlite_utils.Database, report_id: str, report: ParsedReport, restoring: int | None) -> None:
+def _record_version(
+    db: sqlite_utils.Database, report_id: str, report: ParsedReport, reading: str, restoring: int | None
+) -> None:
     if restoring is not None:
         db.execute("UPDATE report_versions SET state = 'withdrawn' WHERE report_id = ? AND state = 'current'", [report_id])
         db.execute("UPDATE report_versions SET state = 'current', reading = ? WHERE report_id = ? AND version = ?",
-                   [report.reading(), report_id, restoring])
+                   [reading, report_id, restoring])
         return
     db.execute("UPDATE report_versions SET state = 'replaced' WHERE report_id = ? AND state = 'current'", [report_id])
     version = db.execute(
@@ -125,7 +128,7 @@ def _record_version(db: sqlite_utils.Database, report_id: str, report: ParsedRep
             "report_id": report_id,
             "version": version,
             "sha256": report.sha256,
-            "reading": report.reading(),
+            "reading": reading,
             "source_file": report.source_file,
             "title": report.title,
             "figure_count": len(report.figures),
