@@ -10,6 +10,7 @@ from typing import Any, Iterable
 from bot.answer import MARK_CLOSE, MARK_OPEN, Answer
 
 MESSAGE_LIMIT = 4096  # characters (UTF-16 code units) after entity parsing
+CAPTION_LIMIT = 1024  # a photo's or a document's caption, likewise
 # Where a long text may be cut, best first: blank lines, lines, then after a sentence.
 _SEPARATORS = (re.compile(r"(?<=\n\n)"), re.compile(r"(?<=\n)"), re.compile(r"(?<=[。！？!?])"))
 # A matched word in a passage; only a balanced pair on one line, so a stray 【 in a report stays text.
@@ -82,6 +83,14 @@ def _hard_cut(text: str, limit: int) -> list[str]:
 def _length(text: str) -> int:
     """Telegram counts UTF-16 code units."""
     return len(text.encode("utf-16-le")) // 2
+
+
+def caption(text: str) -> str:
+    """A series answer's first line as a photo caption, cut to Telegram's limit, escaped for HTML."""
+    first = text.strip().split("\n", 1)[0] or "…"
+    if _length(first) > CAPTION_LIMIT:
+        first = _hard_cut(first, CAPTION_LIMIT - 1)[0] + "…"
+    return _to_html(first, marks=False)
 
 
 def _to_html(text: str, marks: bool) -> str:

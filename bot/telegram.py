@@ -56,6 +56,7 @@ from telegram.request import HTTPXRequest
 
 from bot import render
 from bot.answer import Answer, Engine
+from bot.chart import draw_series
 from bot.chat import figure_question
 from bot.worker import GRACE, run_in_child
 from config import Settings
@@ -434,6 +435,21 @@ async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str,
     state = _state(context)
     answer = await _timed(state, state.engine.answer, text, report_id)
     await _reply(update, context, render.answer_messages(answer), _keyboard(answer))
+    if answer.kind == "series" and answer.rows:
+        await _send_chart(update, context, answer)
+
+
+async def _send_chart(update: Update, context: ContextTypes.DEFAULT_TYPE, answer: Answer) -> None:
+    """A series answer's chart as a photo after its text, drawn in a thread; a drawing that fails
+    is logged and nothing more: the text has been sent."""
+    with tempfile.TemporaryDirectory(prefix="reportbot-chart-") as folder:
+        path = Path(folder) / "chart.png"
+        try:
+            await asyncio.to_thread(draw_series, answer.to_dict(), path)
+        except Exception:  # any failure of matplotlib or its font: the answer stands without its chart
+            log.exception("drawing the chart of %r failed; the answer went as text only", answer.question)
+            return
+        await _send_file(update, context, "photo", path, "chart.png", render.caption(answer.text))
 
 
 async def _timed(state: BotState, function: Callable[..., Answer], *args: Any) -> Answer:
@@ -480,6 +496,26 @@ async def _reply(
             if quoted is not None and position == 0
             else None,
         )
+
+
+async def _send_file(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    kind: Literal["photo", "document"],
+    path: Path,
+    name: str,
+    caption: str,
+) -> None:
+    """Upload a file to the update's chat as a photo or a document, with an HTML caption; in groups, as a reply."""
+    chat = update.effective_chat
+    assert chat is not None
+    quoted = update.message if chat.type != chat.PRIVATE and update.message is not None else None
+    replying = ReplyParameters(quoted.message_id, allow_sending_without_reply=True) if quoted is not None else None
+    content = await asyncio.to_thread(path.read_bytes)
+    if kind == "photo":
+        await context.bot.send_photo(chat.id, content, caption=caption, reply_parameters=replying)
+    else:
+        await context.bot.send_document(chat.id, content, filename=name, caption=caption, reply_parameters=replying)
 
 
 async def _admin(update: Update, context: ContextTypes.DEFAULT_TYPE, action: str) -> bool:

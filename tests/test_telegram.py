@@ -21,6 +21,7 @@ import pytest
 from click.testing import CliRunner
 from telegram import Update
 
+from bot import render
 from bot.answer import Answer, Engine
 from bot.chat import figure_question, reply, run_chat
 from bot.cli import cli
@@ -383,6 +384,59 @@ async def test_reingest_and_stats_for_admins_only(api, settings, prepared, data_
     assert "1 ingested" in reingested["text"] and "liuzhou-yufeng-2020.txt" in reingested["text"]
     assert str(corpus) not in reingested["text"]
     assert "持有报告：2 份" in stats["text"] and "已回答问题：1 个" in stats["text"] and "毫秒" in stats["text"]
+
+
+# ------------------------------------------------------------------ charts
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+async def photo_to(api: FakeBotApi, chat_id: int, count: int = 1) -> Any:
+    """The `count`-th photo sent to the chat."""
+    calls = await api.wait_for("sendPhoto", lambda p: p.get("chat_id") == chat_id, count=count, timeout=WAIT)
+    return calls[count - 1]
+
+
+async def test_a_series_answer_comes_with_its_chart_as_a_photo(api, settings, prepared, data_dir):
+    async with running(settings, engine_with(prepared, data_dir)):
+        by_command = await say(api, CITIZEN, "/figure 城中区 行政处罚")
+        command_photo = await photo_to(api, CITIZEN)
+        by_question = await say(api, CITIZEN, "城中区历年收到的申请")
+        question_photo = await photo_to(api, CITIZEN, 2)
+        one_figure = await say(api, CITIZEN, "城中区2020年行政处罚有多少")
+        await asyncio.sleep(0.3)  # a photo after it would have come by now
+    assert "2020年：6487件" in by_command["text"] and "历年" in by_command["text"]
+    assert "2020年：31件" in by_question["text"]
+    for text, photo in ((by_command["text"], command_photo), (by_question["text"], question_photo)):
+        assert photo.files["photo"].content.startswith(PNG) and len(photo.files["photo"].content) > 10_000
+        assert photo.params["caption"] == text.split("\n")[0]  # the first line; the full text came before
+        assert photo.params["parse_mode"] == "HTML"
+    texts = api.sent_to(CITIZEN)
+    assert texts[0].at < command_photo.at < texts[1].at < question_photo.at
+    assert "6487" in one_figure["text"] and len(api.calls_of("sendPhoto")) == 2  # a single figure has no chart
+
+
+async def test_a_chart_that_fails_to_draw_leaves_the_text_answer(api, settings, prepared, data_dir, caplog, monkeypatch):
+    def broken(series: Any, path: Any) -> None:
+        raise RuntimeError("no font")
+
+    monkeypatch.setattr("bot.telegram.draw_series", broken)
+    with caplog.at_level(logging.ERROR, logger="bot.telegram"):
+        async with running(settings, engine_with(prepared, data_dir)):
+            sent = await say(api, CITIZEN, "/figure 城中区 行政处罚")
+            await _logged(caplog, "drawing the chart")
+            await asyncio.sleep(0.2)
+    assert "2020年：6487件" in sent["text"]
+    assert api.calls_of("sendPhoto") == []
+    assert len(api.sent_to(CITIZEN)) == 1  # the answer, and no apology after it
+    [record] = [r for r in caplog.records if "drawing the chart" in r.getMessage()]
+    assert isinstance(record.exc_info[1], RuntimeError)
+
+
+def test_a_caption_is_the_first_line_within_telegrams_limit():
+    assert render.caption("城中区 <行政处罚>，历年：\n2020年：6487件") == "城中区 &lt;行政处罚&gt;，历年："
+    long = render.caption("𠀀" * 600 + "\n第二行")  # two UTF-16 units each
+    assert len(long.encode("utf-16-le")) // 2 <= render.CAPTION_LIMIT and long.endswith("…")
 
 
 # ------------------------------------------------------------------ robustness
