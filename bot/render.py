@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from bot.answer import MARK_CLOSE, MARK_OPEN, Answer
+from ingest.check import CELLS_SKIPPED, NOT_STANDARD, READ_FULLY, REFUSED, SUMS_BROKEN, TABLES_MISSING, Checked
 
 MESSAGE_LIMIT = 4096  # characters (UTF-16 code units) after entity parsing
 CAPTION_LIMIT = 1024  # a photo's or a document's caption, likewise
@@ -133,6 +134,7 @@ def ask_usage(example: str) -> str:
     return f"用法：/ask 问题，例如：/ask {example}"
 
 
+CHECK_USAGE = "用法：/check 单位 [年份]，例如：/check 城中区 2020（不写年份时查最新一年的报告）。"
 FIGURE_USAGE = "用法：/figure 单位 [年份] 项目，例如：/figure 城中区 2020 行政处罚（不写年份时列出历年的数字）。"
 UNKNOWN_COMMAND = "我不认识这个命令。发送 /help 查看可用的命令，或直接提问。"
 
@@ -168,3 +170,51 @@ def ingest_text(summary_line: str, outcome_lines: Iterable[tuple[str, list[str]]
         lines.append(line)
         lines.extend(f"  警告：{w}" for w in warnings)
     return "\n".join(lines)
+
+
+# The status of a report checked, in words.
+STATUS_WORDS = {
+    READ_FULLY: "表格全部读出，各项合计成立",
+    SUMS_BROKEN: "表格全部读出，但报告中有合计不成立",
+    CELLS_SKIPPED: "有些表格数字没能读出",
+    TABLES_MISSING: "缺少表格",
+    NOT_STANDARD: "不是国家统一格式，没有标准表格",
+    REFUSED: "无法读取",
+}
+LISTED_WARNINGS = 10
+
+
+def check_text(checked: Checked, label: str) -> str:
+    """What /check says of a report held: its status in words, then each finding, or that there is none."""
+    tables = "、".join(f"表{n} {count} 格" for n, count in sorted(checked.cells.items()))
+    lines = [f"{label}（编号 {checked.report_id}）：{STATUS_WORDS.get(checked.status, checked.status)}。"]
+    if tables:
+        lines.append(f"读出的数字：{tables}。")
+    if checked.findings:
+        lines.append(f"发现 {len(checked.findings)} 处问题：")
+        lines.extend(f"· {f.message}" for f in checked.findings)
+    else:
+        lines.append("没有发现问题。")
+    if checked.warnings:
+        lines.append(f"没能读出的部分（{len(checked.warnings)} 处）：")
+        lines.extend(f"· {w}" for w in checked.warnings[:LISTED_WARNINGS])
+        if len(checked.warnings) > LISTED_WARNINGS:
+            lines.append(f"……另有 {len(checked.warnings) - LISTED_WARNINGS} 处。")
+    return "\n".join(lines)
+
+
+def named_problem(text: str, held: Sequence[Any], year: int | None, holdings: str) -> str | None:
+    """Why a command's words (`text`) do not point to one body's report: none named, several,
+    a year not held; None when they do. `held`: the reports of the bodies named."""
+    if not held:
+        return f"我没有“{text.strip()}”的报告。我持有的报告：{holdings}。"
+    years: dict[str, list[int]] = {}
+    for report in held:
+        years.setdefault(report.body, []).append(report.year)
+    if len(years) > 1:
+        lines = "\n".join(f"· {body}：{'、'.join(map(str, ys))}年" for body, ys in sorted(years.items()))
+        return f"“{text.strip()}”可能指以下几个单位，请写出完整名称：\n{lines}"
+    [(body, ys)] = years.items()
+    if year is not None and year not in ys:
+        return f"我没有{body}{year}年的报告（我有它{'、'.join(map(str, ys))}年的报告）。"
+    return None

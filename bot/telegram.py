@@ -55,12 +55,13 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 
 from bot import render
-from bot.answer import Answer, Engine
+from bot.answer import Answer, Engine, ReportRef
 from bot.chart import draw_series
 from bot.chat import figure_question
 from bot.worker import GRACE, run_in_child
 from config import Settings
 from index.passages import ingest_and_index
+from ingest.check import check
 
 log = logging.getLogger(__name__)
 
@@ -226,6 +227,7 @@ def build_application(
     application.add_handler(CommandHandler("ask", ask))
     application.add_handler(CommandHandler("reports", reports))
     application.add_handler(CommandHandler("figure", figure))
+    application.add_handler(CommandHandler("check", check_report))
     application.add_handler(CommandHandler("reingest", reingest))
     application.add_handler(CommandHandler("stats", stats))
     application.add_handler(MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, unknown_command))
@@ -315,6 +317,16 @@ async def figure(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _reply(update, context, render.html_messages(render.FIGURE_USAGE))
         return
     await _answer(update, context, text)
+
+
+async def check_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/check BODY [YEAR] or /check REPORT_ID: what does not add up in a report held (anyone)."""
+    found = await _named(update, context, render.CHECK_USAGE)
+    if found is None:
+        return
+    report = found[0][-1]
+    [checked] = await asyncio.to_thread(check, [report.id], _state(context).engine.data_dir)
+    await _reply(update, context, render.html_messages(render.check_text(checked, report.label)))
 
 
 async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -450,6 +462,24 @@ async def _send_chart(update: Update, context: ContextTypes.DEFAULT_TYPE, answer
             log.exception("drawing the chart of %r failed; the answer went as text only", answer.question)
             return
         await _send_file(update, context, "photo", path, "chart.png", render.caption(answer.text))
+
+
+async def _named(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, usage: str
+) -> tuple[list[ReportRef], int | None] | None:
+    """The one body a command's words name: its reports (those of the year named, if one is) and
+    the year; None when the words name none, several, or a year not held (the user is told)."""
+    text = " ".join(context.args or [])
+    if not text.strip():
+        await _reply(update, context, render.html_messages(usage))
+        return None
+    engine = _state(context).engine
+    held, year = await asyncio.to_thread(engine.named_reports, text)
+    problem = render.named_problem(text, held, year, engine.holdings())
+    if problem is not None:
+        await _reply(update, context, render.html_messages(problem))
+        return None
+    return [r for r in held if year is None or r.year == year], year
 
 
 async def _timed(state: BotState, function: Callable[..., Answer], *args: Any) -> Answer:

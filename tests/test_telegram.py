@@ -27,10 +27,12 @@ from bot.chat import figure_question, reply, run_chat
 from bot.cli import cli
 from bot.telegram import BotConfigError, RateLimit, build_application, run_bot, set_commands, webhook_options
 from config import Settings, load_settings
-from index.passages import refresh_index
+from index.passages import ingest_and_index, refresh_index
 from ingest.run import ingest_paths
+from reportgen import generate_report, render_html
 from tests.conftest import SAMPLE
 from tests.fake_bot_api import BOT_USERNAME, FakeBotApi, bot_user, button_press, mention, message
+from tests.test_findings import with_cells
 
 TOKEN = "123456789:AAF-fake_token_for_tests_0123456789"
 ADMIN, CITIZEN = 111, 222
@@ -386,7 +388,7 @@ async def test_reingest_and_stats_for_admins_only(api, settings, prepared, data_
     assert "持有报告：2 份" in stats["text"] and "已回答问题：1 个" in stats["text"] and "毫秒" in stats["text"]
 
 
-# ------------------------------------------------------------------ charts
+# ------------------------------------------------------------------ charts and checks
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -437,6 +439,64 @@ def test_a_caption_is_the_first_line_within_telegrams_limit():
     assert render.caption("城中区 <行政处罚>，历年：\n2020年：6487件") == "城中区 &lt;行政处罚&gt;，历年："
     long = render.caption("𠀀" * 600 + "\n第二行")  # two UTF-16 units each
     assert len(long.encode("utf-16-le")) // 2 <= render.CAPTION_LIMIT and long.endswith("…")
+
+
+def generated(folder: Path, year: int, seed: int, broken_total: int = 0) -> Path:
+    """A generated report of 清江浦区 (its Table 3 total made `broken_total` larger than its parts)."""
+    report = generate_report(seed, body=QINGJIANGPU, year=year)
+    if broken_total:
+        total = next(v for k, (v, _) in report.cells.items() if k[0] == 3 and k[2] == "results_total" and k[3] == "total")
+        report = with_cells(report, {("results_total", "total"): total + broken_total})
+    path = folder / f"qingjiangpu-{year}.html"
+    path.write_text(render_html(report), "utf-8")
+    return path
+
+
+QINGJIANGPU = "淮安市清江浦区人民政府"
+
+
+async def test_check_says_a_reports_status_and_its_findings(api, settings, prepared, data_dir, tmp_path):
+    shutil.copytree(prepared["one"], data_dir)
+    ingest_and_index([generated(tmp_path, 2022, 7), generated(tmp_path, 2023, 8, broken_total=5)], data_dir, 1)
+    async with running(settings, Engine(data_dir), RateLimit(count=100)):
+        sample = await say(api, CITIZEN, "/check 城中区 2020")
+        latest = await say(api, CITIZEN, "/check 清江浦区")
+        earlier = await say(api, CITIZEN, "/check 清江浦区 2022")
+        by_id = await say(api, CITIZEN, "/check 1-2020")
+        not_held = await say(api, CITIZEN, "/check 清江浦区 2019")
+        unknown = await say(api, CITIZEN, "/check 鱼峰区")
+        usage = await say(api, CITIZEN, "/check")
+    assert sample["text"].startswith("柳州市城中区人民政府 2020年（编号 1-2020）：表格全部读出")
+    assert "没有发现问题" in sample["text"] and by_id["text"] == sample["text"]
+    assert "2023年" in latest["text"] and "合计不成立" in latest["text"]  # without a year: the latest
+    assert "发现 3 处问题" in latest["text"] and latest["text"].count("不成立（") == 3
+    assert "“总计 = 自然人 + 法人或其他组织”不成立" in html.unescape(latest["text"])
+    assert "2022年（编号" in earlier["text"] and "各项合计成立" in earlier["text"] and "不成立" not in earlier["text"]
+    assert "我没有淮安市清江浦区人民政府2019年的报告（我有它2022、2023年的报告）" in not_held["text"]
+    assert "我没有“鱼峰区”的报告" in unknown["text"]
+    assert "用法" in usage["text"]
+
+
+async def test_check_asks_which_body_when_the_words_fit_several(api, settings, data_dir, tmp_path):
+    xining = tmp_path / "xining.txt"
+    xining.write_text(SAMPLE.read_text("utf-8").replace("柳州市城中区", "西宁市城中区"), "utf-8")
+    ingest_and_index([SAMPLE, xining], data_dir, 1)
+    async with running(settings, Engine(data_dir)):
+        ambiguous = await say(api, CITIZEN, "/check 城中区 2020")
+        named = await say(api, CITIZEN, "/check 西宁市城中区 2020")
+    assert "可能指以下几个单位" in ambiguous["text"]
+    assert "· 柳州市城中区人民政府：2020年" in ambiguous["text"] and "· 西宁市城中区人民政府：2020年" in ambiguous["text"]
+    assert named["text"].startswith("西宁市城中区人民政府 2020年")
+
+
+def test_named_reports(prepared, data_dir):
+    engine = engine_with(prepared, data_dir, "two")
+    ids = lambda text: ([r.id for r in engine.named_reports(text)[0]], engine.named_reports(text)[1])  # noqa: E731
+    assert ids("城中区 2020") == (["1-2020"], 2020)
+    assert ids("柳州市鱼峰区人民政府") == (["2-2020"], None)
+    assert ids("2-2020") == (["2-2020"], 2020)
+    assert ids("城中区 2019") == (["1-2020"], 2019)  # every report of the body: the caller says the year is not held
+    assert ids("青秀区") == ([], None) and ids("") == ([], None)
 
 
 # ------------------------------------------------------------------ robustness
