@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, NamedTuple, Sequence
 
 from bot.answer import MARK_CLOSE, MARK_OPEN, Answer
 from ingest.check import CELLS_SKIPPED, NOT_STANDARD, READ_FULLY, REFUSED, SUMS_BROKEN, TABLES_MISSING, Checked
@@ -163,12 +163,22 @@ def stats_text(reports: int, answered: int, median_ms: float | None) -> str:
     return f"持有报告：{reports} 份\n已回答问题：{answered} 个\n回答时间中位数：{median}"
 
 
-def ingest_text(summary_line: str, outcome_lines: Iterable[tuple[str, list[str]]]) -> str:
-    """The reply to an ingest: the summary, then each file with its warnings."""
+class FileLines(NamedTuple):
+    """One file of an ingest, as its reply shows it."""
+
+    line: str
+    warnings: Sequence[str]
+    findings: Sequence[str] = ()
+
+
+def ingest_text(summary_line: str, outcome_lines: Iterable[FileLines | tuple[str, Sequence[str]]]) -> str:
+    """The reply to an ingest: the summary, then each file with its warnings and findings."""
     lines = [f"导入结果：{summary_line}"]
-    for line, warnings in outcome_lines:
-        lines.append(line)
-        lines.extend(f"  警告：{w}" for w in warnings)
+    for item in outcome_lines:
+        file = FileLines(*item)
+        lines.append(file.line)
+        lines.extend(f"  警告：{w}" for w in file.warnings)
+        lines.extend(f"  发现：{f}" for f in file.findings)
     return "\n".join(lines)
 
 

@@ -594,7 +594,7 @@ async def _download_and_ingest(update: Update, context: ContextTypes.DEFAULT_TYP
 
 
 async def _ingest(update: Update, context: ContextTypes.DEFAULT_TYPE, paths: list[Path], shown_from: Path) -> None:
-    """Ingest in a child process, one ingest at a time, then reload; reply with the summary and warnings."""
+    """Ingest in a child process, one ingest at a time, then reload; reply with the summary, warnings and findings."""
     state = _state(context)
     if state.ingest_lock.locked():
         await _reply(update, context, render.html_messages(BUSY))
@@ -607,7 +607,7 @@ async def _ingest(update: Update, context: ContextTypes.DEFAULT_TYPE, paths: lis
         if summary.stored:
             await asyncio.to_thread(state.engine.reload)  # questions are answered from the old reports meanwhile
     prefix = f"{shown_from}{os.sep}"
-    outcomes = [(o.line().replace(prefix, ""), o.warnings) for o in summary.outcomes]
+    outcomes = [render.FileLines(o.line().replace(prefix, ""), o.warnings, o.findings) for o in summary.outcomes]
     await _reply(update, context, render.html_messages(render.ingest_text(summary.line(), outcomes)))
 
 

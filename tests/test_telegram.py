@@ -499,6 +499,17 @@ def test_named_reports(prepared, data_dir):
     assert ids("青秀区") == ([], None) and ids("") == ([], None)
 
 
+async def test_an_admins_upload_reply_shows_the_findings_of_each_file(api, settings, prepared, data_dir, tmp_path):
+    content = generated(tmp_path, 2023, 8, broken_total=5).read_bytes()
+    api.add_file("G1", "documents/file_g1.html", content)
+    async with running(settings, engine_with(prepared, data_dir)):
+        api.push(message(ADMIN, document=document("G1", "清江浦区2023.html", len(content))))
+        [summary] = await api.wait_for("sendMessage", lambda p: "ingested" in p.get("text", ""), timeout=WAIT)
+    text = html.unescape(summary.params["text"])
+    assert "1 ingested" in text and "3 findings" in text
+    assert text.count("  发现：表3") == 3 and "“总计 = 自然人 + 法人或其他组织”不成立" in text
+
+
 # ------------------------------------------------------------------ robustness
 
 
