@@ -135,6 +135,7 @@ def ask_usage(example: str) -> str:
 
 
 CHECK_USAGE = "用法：/check 单位 [年份]，例如：/check 城中区 2020（不写年份时查最新一年的报告）。"
+RESTORE_USAGE = "用法：/restore 单位 年份，或 /restore 报告编号，例如：/restore 城中区 2020。"
 FIGURE_USAGE = "用法：/figure 单位 [年份] 项目，例如：/figure 城中区 2020 行政处罚（不写年份时列出历年的数字）。"
 UNKNOWN_COMMAND = "我不认识这个命令。发送 /help 查看可用的命令，或直接提问。"
 
@@ -169,16 +170,23 @@ class FileLines(NamedTuple):
     line: str
     warnings: Sequence[str]
     findings: Sequence[str] = ()
+    worse_reading: bool = False  # refused as a worse reading of a report held
 
 
-def ingest_text(summary_line: str, outcome_lines: Iterable[FileLines | tuple[str, Sequence[str]]]) -> str:
-    """The reply to an ingest: the summary, then each file with its warnings and findings."""
+def ingest_text(
+    summary_line: str, outcome_lines: Iterable[FileLines | tuple[str, Sequence[str]]], button: bool = False
+) -> str:
+    """The reply to an ingest: the summary, then each file with its warnings and findings, and
+    for a worse reading refused, that the report held was kept (`button`: a replace button follows)."""
     lines = [f"导入结果：{summary_line}"]
     for item in outcome_lines:
         file = FileLines(*item)
         lines.append(file.line)
         lines.extend(f"  警告：{w}" for w in file.warnings)
         lines.extend(f"  发现：{f}" for f in file.findings)
+        if file.worse_reading:
+            then = "可按下面的“仍然替换”。" if button else "可单独发送这个文件，再按“仍然替换”。"
+            lines.append(f"  没有替换：这份文件读出的内容比已存的报告少，已存的报告保持不变。确认这份文件无误，{then}")
     return "\n".join(lines)
 
 
@@ -228,3 +236,19 @@ def named_problem(text: str, held: Sequence[Any], year: int | None, holdings: st
     if year is not None and year not in ys:
         return f"我没有{body}{year}年的报告（我有它{'、'.join(map(str, ys))}年的报告）。"
     return None
+
+
+def nothing_to_restore(label: str) -> str:
+    """What /restore says when the report has no earlier reading kept."""
+    return f"{label}的报告没有可以恢复的早先版本：它没有被替换过，或早先的文件没有保存。"
+
+
+def restore_text(label: str, restored: bool, reason: str | None, stopped: str | None) -> str:
+    """What /restore says when it ran: restored, or why not."""
+    if restored:
+        text = f"已恢复{label}的报告被替换前的版本。"
+    else:
+        text = f"没能恢复{label}的报告：{reason or '早先的文件读不出来'}"
+    if stopped:
+        text += f"\n注意：{stopped}"
+    return text

@@ -388,7 +388,7 @@ async def test_reingest_and_stats_for_admins_only(api, settings, prepared, data_
     assert "持有报告：2 份" in stats["text"] and "已回答问题：1 个" in stats["text"] and "毫秒" in stats["text"]
 
 
-# ------------------------------------------------------------------ charts and checks
+# ------------------------------------------------------------------ charts, checks, replacing, restoring
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -508,6 +508,51 @@ async def test_an_admins_upload_reply_shows_the_findings_of_each_file(api, setti
     text = html.unescape(summary.params["text"])
     assert "1 ingested" in text and "3 findings" in text
     assert text.count("  发现：表3") == 3 and "“总计 = 自然人 + 法人或其他组织”不成立" in text
+
+
+def truncated_sample(folder: Path) -> Path:
+    """The sample cut off before its tables: the same report, read worse."""
+    path = folder / "chengzhong-2020-cut.txt"
+    path.write_text(SAMPLE.read_text("utf-8").split("二、主动公开政府信息情况")[0], "utf-8")
+    return path
+
+
+async def test_a_worse_reading_is_refused_with_a_button_only_an_admin_may_press_then_restored(
+    api, settings, prepared, data_dir, tmp_path
+):
+    content = truncated_sample(tmp_path).read_bytes()
+    api.add_file("T1", "documents/file_t1.txt", content)
+    question = "城中区2020年行政处罚有多少"
+    async with running(settings, engine_with(prepared, data_dir), RateLimit(count=100)):
+        api.push(message(ADMIN, document=document("T1", "城中区2020.txt", len(content))))
+        [refusal] = await api.wait_for("sendMessage", lambda p: "refused" in p.get("text", ""), timeout=WAIT)
+        [button] = buttons(refusal.params)
+        kept = await say(api, ADMIN, question)
+
+        api.push(button_press(CITIZEN, button["callback_data"], refusal.result))
+        [refused_press] = await api.wait_for("answerCallbackQuery", timeout=WAIT)
+        refused_restore = await say(api, CITIZEN, "/restore 城中区 2020")
+
+        api.push(button_press(ADMIN, button["callback_data"], refusal.result))
+        [replaced] = await api.wait_for("sendMessage", lambda p: "1 replaced" in p.get("text", ""), timeout=WAIT)
+        lost = await say(api, ADMIN, question)
+
+        restored = await say(api, ADMIN, "/restore 城中区 2020")
+        back = await say(api, ADMIN, question)
+        again = await say(api, ADMIN, "/restore 1-2020")
+    assert "1 refused" in refusal.params["text"] and "worse reading" in refusal.params["text"]
+    assert "table 3 (161 cells)" in refusal.params["text"]  # what it would lose
+    assert "没有替换" in refusal.params["text"] and "仍然替换" in refusal.params["text"]
+    assert button["text"] == "仍然替换"
+    assert "6487" in kept["text"]
+    assert "管理员" in refused_press.params["text"] and "管理员" in refused_restore["text"]
+    assert len(api.calls_of("getFile")) == 2  # the upload, then the admin's press: never the citizen's
+    assert "没有替换" not in replaced.params["text"] and not replaced.params.get("reply_markup")
+    assert "6487" not in lost["text"]
+    assert "已恢复柳州市城中区人民政府 2020年的报告被替换前的版本" in restored["text"]
+    assert "6487" in back["text"] and "来源" in back["text"]
+    assert "没有可以恢复的早先版本" in again["text"]  # NothingToRestore, from the child process, in words
+    assert "Traceback" not in again["text"]
 
 
 # ------------------------------------------------------------------ robustness
