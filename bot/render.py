@@ -8,6 +8,7 @@ import re
 from typing import Any, Iterable, NamedTuple, Sequence
 
 from bot.answer import MARK_CLOSE, MARK_OPEN, Answer
+from bot.export import NoCells, NoSuchBody, NothingHeld, TooManyRows
 from ingest.check import CELLS_SKIPPED, NOT_STANDARD, READ_FULLY, REFUSED, SUMS_BROKEN, TABLES_MISSING, Checked
 
 MESSAGE_LIMIT = 4096  # characters (UTF-16 code units) after entity parsing
@@ -135,6 +136,7 @@ def ask_usage(example: str) -> str:
 
 
 CHECK_USAGE = "用法：/check 单位 [年份]，例如：/check 城中区 2020（不写年份时查最新一年的报告）。"
+EXPORT_USAGE = "用法：/export 单位 [年份]，例如：/export 城中区 2020（不写年份时导出历年的数字）。"
 RESTORE_USAGE = "用法：/restore 单位 年份，或 /restore 报告编号，例如：/restore 城中区 2020。"
 FIGURE_USAGE = "用法：/figure 单位 [年份] 项目，例如：/figure 城中区 2020 行政处罚（不写年份时列出历年的数字）。"
 UNKNOWN_COMMAND = "我不认识这个命令。发送 /help 查看可用的命令，或直接提问。"
@@ -236,6 +238,22 @@ def named_problem(text: str, held: Sequence[Any], year: int | None, holdings: st
     if year is not None and year not in ys:
         return f"我没有{body}{year}年的报告（我有它{'、'.join(map(str, ys))}年的报告）。"
     return None
+
+
+def export_caption(what: str, count: int) -> str:
+    """The caption of an exported file."""
+    return html.escape(f"{what}报告的表格数字，共 {count} 格，每格一行。", quote=False)
+
+
+def export_refusal(error: Exception, what: str) -> str:
+    """An export refused (bot.export's named errors), said politely."""
+    if isinstance(error, NothingHeld):
+        return "我还没有任何报告，没有可导出的数字。"
+    if isinstance(error, (NoSuchBody, NoCells)):
+        return f"{what}的报告中没有读出表格数字，没有可导出的内容。"
+    if isinstance(error, TooManyRows):
+        return f"{what}的数字太多，一个 Excel 表放不下；请按年份分别导出，例如加上年份。"
+    return f"抱歉，没能导出{what}的表格数字。"
 
 
 def nothing_to_restore(label: str) -> str:

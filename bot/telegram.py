@@ -3,7 +3,7 @@
 `build_application` registers every handler; `run_bot` runs it (polling, or a webhook when
 configured). Handlers only format Answers: what an answer says is decided in bot/answer.py.
 Ingests and restores run in a child process (bot/worker.py), so questions go on being answered
-meanwhile and stopping the bot stops them.
+meanwhile and stopping the bot stops them; charts, checks and exports run in a thread.
 """
 
 from __future__ import annotations
@@ -58,6 +58,7 @@ from bot import render
 from bot.answer import Answer, Engine, ReportRef
 from bot.chart import draw_series
 from bot.chat import figure_question
+from bot.export import ExportError, export_cells
 from bot.worker import GRACE, run_in_child
 from config import Settings
 from index.passages import ingest_and_index, restore_and_index
@@ -240,6 +241,7 @@ def build_application(
     application.add_handler(CommandHandler("reports", reports))
     application.add_handler(CommandHandler("figure", figure))
     application.add_handler(CommandHandler("check", check_report))
+    application.add_handler(CommandHandler("export", export))
     application.add_handler(CommandHandler("reingest", reingest))
     application.add_handler(CommandHandler("restore", restore))
     application.add_handler(CommandHandler("stats", stats))
@@ -341,6 +343,31 @@ async def check_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     report = found[0][-1]
     [checked] = await asyncio.to_thread(check, [report.id], _state(context).engine.data_dir)
     await _reply(update, context, render.html_messages(render.check_text(checked, report.label)))
+
+
+async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/export BODY [YEAR]: the body's table cells (of that year, else every year) as an Excel file.
+
+    Anyone may: the cells are the published figures anyone can ask for one by one, a body is
+    required (never the whole database), and its few hundred cells a year make a small file."""
+    found = await _named(update, context, render.EXPORT_USAGE)
+    if found is None:
+        return
+    reports, year = found
+    report = reports[-1]
+    what = f"{report.body}{year}年" if year is not None else report.body
+    with tempfile.TemporaryDirectory(prefix="reportbot-export-") as folder:
+        path = Path(folder) / "cells.xlsx"
+        try:
+            count = await asyncio.to_thread(
+                export_cells, _state(context).engine.data_dir, path, body=report.body, year=year, fmt="xlsx"
+            )
+        except ExportError as error:
+            log.info("export of %s refused: %s", what, error)
+            await _reply(update, context, render.html_messages(render.export_refusal(error, what)))
+            return
+        name = f"{report.short_name or report.body}-{year if year is not None else '历年'}.xlsx"
+        await _send_file(update, context, "document", path, name, render.export_caption(what, count))
 
 
 async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -25,6 +25,7 @@ from bot import render
 from bot.answer import Answer, Engine
 from bot.chat import figure_question, reply, run_chat
 from bot.cli import cli
+from bot.export import TooManyRows
 from bot.telegram import BotConfigError, RateLimit, build_application, run_bot, set_commands, webhook_options
 from config import Settings, load_settings
 from index.passages import ingest_and_index, refresh_index
@@ -388,7 +389,7 @@ async def test_reingest_and_stats_for_admins_only(api, settings, prepared, data_
     assert "持有报告：2 份" in stats["text"] and "已回答问题：1 个" in stats["text"] and "毫秒" in stats["text"]
 
 
-# ------------------------------------------------------------------ charts, checks, replacing, restoring
+# ------------------------------------------------------------------ charts, checks, exports, replacing, restoring
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -553,6 +554,77 @@ async def test_a_worse_reading_is_refused_with_a_button_only_an_admin_may_press_
     assert "6487" in back["text"] and "来源" in back["text"]
     assert "没有可以恢复的早先版本" in again["text"]  # NothingToRestore, from the child process, in words
     assert "Traceback" not in again["text"]
+
+
+async def test_export_sends_the_bodys_cells_as_an_excel_file(api, settings, prepared, data_dir, tmp_path):
+    shutil.copytree(prepared["one"], data_dir)
+    ingest_and_index([sample_of_2019(tmp_path)], data_dir, 1)
+    async with running(settings, Engine(data_dir)):
+        one_year = await _document_after(api, CITIZEN, "/export 城中区 2020")
+        every_year = await _document_after(api, CITIZEN, "/export 城中区")
+        not_held = await say(api, CITIZEN, "/export 城中区 2018")
+        unknown = await say(api, CITIZEN, "/export 鱼峰区")
+        usage = await say(api, CITIZEN, "/export")
+    assert one_year.files["document"].filename == "城中区-2020.xlsx"
+    assert every_year.files["document"].filename == "城中区-历年.xlsx"
+    assert "198 格" in one_year.params["caption"] and "396 格" in every_year.params["caption"]
+    book = workbook(one_year.files["document"].content, tmp_path)
+    assert [sheet.title[:2] for sheet in book.worksheets] == ["表2", "表3", "表4"]
+    rows = [row for sheet in book.worksheets for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert len(rows) == 198
+    assert all(row[0] == "柳州市城中区人民政府" and row[1] == 2020 for row in rows)
+    assert ("第二十条第（六）项 / 行政处罚", 6487) in {(row[3], row[5]) for row in rows if row[2] == 2}
+    assert ("一、本年新收政府信息公开申请数量", "自然人", 27) in {(row[3], row[4], row[5]) for row in rows if row[2] == 3}
+    book = workbook(every_year.files["document"].content, tmp_path)
+    years = [row[1] for sheet in book.worksheets for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert sorted(set(years)) == [2019, 2020] and len(years) == 396
+    assert "我没有柳州市城中区人民政府2018年的报告（我有它2019、2020年的报告）" in not_held["text"]
+    assert "我没有“鱼峰区”的报告" in unknown["text"] and "用法" in usage["text"]
+
+
+def sample_of_2019(folder: Path) -> Path:
+    """The sample as the same body's report of 2019."""
+    path = folder / "liuzhou-chengzhong-2019.txt"
+    path.write_text(SAMPLE.read_text("utf-8").replace("2020", "2019").replace("2019-01-29", "2020-01-29"), "utf-8")
+    return path
+
+
+def workbook(content: bytes, folder: Path) -> Any:
+    from openpyxl import load_workbook
+
+    path = folder / "sent.xlsx"
+    path.write_bytes(content)
+    return load_workbook(path, read_only=True)
+
+
+async def _document_after(api: FakeBotApi, user_id: int, text: str) -> Any:
+    before = len(api.calls_of("sendDocument"))
+    api.push(message(user_id, text))
+    calls = await api.wait_for("sendDocument", count=before + 1, timeout=WAIT)
+    return calls[before]
+
+
+async def test_an_export_refused_is_said_politely(api, settings, prepared, data_dir, monkeypatch):
+    def too_many(*args: Any, **kwargs: Any) -> int:
+        raise TooManyRows("表3 has more cells than an Excel sheet holds")
+
+    monkeypatch.setattr("bot.telegram.export_cells", too_many)
+    async with running(settings, engine_with(prepared, data_dir)):
+        refused = await say(api, CITIZEN, "/export 城中区")
+    assert "一个 Excel 表放不下" in refused["text"] and "Excel sheet" not in refused["text"]
+    assert api.calls_of("sendDocument") == []
+
+
+async def test_checks_and_exports_count_against_the_users_limit(api, settings, prepared, data_dir):
+    """In a group, where no catch-all handler would count them in their stead."""
+    group = {"chat_id": GROUP, "chat_type": "supergroup"}
+    async with running(settings, engine_with(prepared, data_dir), RateLimit(count=1, seconds=60)):
+        checked = await say(api, CITIZEN, f"/check@{BOT_USERNAME} 城中区", **group)
+        slowed = await say(api, CITIZEN, f"/export@{BOT_USERNAME} 城中区", **group)
+        api.push(message(CITIZEN, f"/restore@{BOT_USERNAME} 城中区", **group))
+        await asyncio.sleep(0.5)
+    assert "没有发现问题" in checked["text"] and "太快" in slowed["text"]
+    assert api.calls_of("sendDocument") == [] and len(api.sent_to(GROUP)) == 2
 
 
 # ------------------------------------------------------------------ robustness
