@@ -24,9 +24,12 @@ COMMANDS = {
     "ask": "提问：/ask 问题",
     "reports": "我持有的报告",
     "figure": "查数字：/figure 单位 [年份] 项目",
+    "check": "查报告里对不上的数字：/check 单位 [年份]",
+    "export": "导出表格数字为 Excel：/export 单位 [年份]",
 }
 ADMIN_COMMANDS = {
     "reingest": "重新导入报告文件夹（管理员）",
+    "restore": "恢复报告被替换前的版本：/restore 单位 年份（管理员）",
     "stats": "统计（管理员）",
 }
 
@@ -124,9 +127,11 @@ def help_text(examples: Iterable[str], admin: bool = False) -> str:
     text = (
         f"直接用中文提问，例如：\n{questions}\n\n命令：\n{lines}\n\n"
         "例：/figure 城中区 2020 行政处罚；不写年份时列出历年的数字。"
+        "/check 城中区 2020 查这份报告里合计不成立、正文与表格不符的地方；"
+        "/export 城中区 把它的表格数字导出为 Excel 文件。"
     )
     if admin:
-        text += "\n管理员可以直接发送报告文件（PDF、HTML、DOCX、TXT）来导入。"
+        text += "\n管理员可以直接发送报告文件（PDF、HTML、DOCX、TXT）来导入；/restore 城中区 2020 恢复它被替换前的版本。"
     return text
 
 

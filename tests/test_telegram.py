@@ -161,8 +161,8 @@ async def test_command_menu_is_published_with_admin_commands_only_for_admins(api
         calls = api.calls_of("setMyCommands")
     public = [c.params for c in calls if "scope" not in c.params]
     admin = [c.params for c in calls if c.params.get("scope", {}).get("chat_id") == ADMIN]
-    assert [c["command"] for c in public[0]["commands"]] == ["start", "help", "ask", "reports", "figure"]
-    assert {"reingest", "stats"} <= {c["command"] for c in admin[0]["commands"]}
+    assert [c["command"] for c in public[0]["commands"]] == ["start", "help", "ask", "reports", "figure", "check", "export"]
+    assert {"reingest", "restore", "stats"} <= {c["command"] for c in admin[0]["commands"]}
 
 
 async def test_start_help_reports_and_ask(api, settings, prepared, data_dir):
@@ -177,6 +177,7 @@ async def test_start_help_reports_and_ask(api, settings, prepared, data_dir):
     assert "柳州市城中区人民政府（2020年）" in started["text"]
     assert engine.example_questions()[0] in started["text"]
     assert "/figure" in helped["text"] and "/reingest" not in helped["text"]
+    assert "/check" in helped["text"] and "/export" in helped["text"] and "/restore" not in helped["text"]
     assert "· 柳州市城中区人民政府：2020年" in listed["text"]
     assert "6487" in asked["text"] and "来源" in asked["text"]
     assert "用法" in usage["text"]
@@ -383,7 +384,9 @@ async def test_reingest_and_stats_for_admins_only(api, settings, prepared, data_
         await say(api, CITIZEN, "城中区2020年行政处罚有多少")
         reingested = await say(api, ADMIN, "/reingest")
         stats = await say(api, ADMIN, "/stats")
+        admin_help = await say(api, ADMIN, "/help")
     assert "管理员" in refused["text"] and "管理员" in refused_stats["text"]
+    assert "/restore" in admin_help["text"]
     assert "1 ingested" in reingested["text"] and "liuzhou-yufeng-2020.txt" in reingested["text"]
     assert str(corpus) not in reingested["text"]
     assert "持有报告：2 份" in stats["text"] and "已回答问题：1 个" in stats["text"] and "毫秒" in stats["text"]
