@@ -146,6 +146,12 @@ class Engine:
         self._follow()
         return self.snapshot.passage_answer(question, report_id, ordinal)
 
+    def named_reports(self, text: str) -> tuple[list[ReportRef], int | None]:
+        """The reports a command's words point to, and the year they name (None when none):
+        every report of the bodies named (oldest first), or the report whose id the text is."""
+        self._follow()
+        return self.snapshot.named_reports(text)
+
     def holdings(self) -> str:
         return self.snapshot.holdings()
 
@@ -469,6 +475,14 @@ class Snapshot:
 
     def _section_passages(self, report_id: str, section: int) -> list[tuple[int, str, str]]:
         return read.section_passages(self.conn, report_id, section)  # type: ignore[arg-type]
+
+    def named_reports(self, text: str) -> tuple[list[ReportRef], int | None]:
+        """Every report of the bodies `text` names (oldest first) and the year it names; a report's id, that report."""
+        text = text.strip()
+        if text in self.by_id:
+            return [self.by_id[text]], self.by_id[text].year
+        understood = understand(text, self.body_names, cut(fold(text)))
+        return [r for body in understood.bodies for r in self.by_body.get(body, [])], understood.year
 
     def passage_answer(self, question: str, report_id: str, ordinal: int) -> Answer:
         """One given passage as the answer to a question."""

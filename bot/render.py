@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple, Sequence
 
 from bot.answer import MARK_CLOSE, MARK_OPEN, Answer
+from bot.export import NoCells, NoSuchBody, NothingHeld, TooManyRows
+from ingest.check import CELLS_SKIPPED, NOT_STANDARD, READ_FULLY, REFUSED, SUMS_BROKEN, TABLES_MISSING, Checked
 
 MESSAGE_LIMIT = 4096  # characters (UTF-16 code units) after entity parsing
+CAPTION_LIMIT = 1024  # a photo's or a document's caption, likewise
 # Where a long text may be cut, best first: blank lines, lines, then after a sentence.
 _SEPARATORS = (re.compile(r"(?<=\n\n)"), re.compile(r"(?<=\n)"), re.compile(r"(?<=[。！？!?])"))
 # A matched word in a passage; only a balanced pair on one line, so a stray 【 in a report stays text.
@@ -21,9 +24,12 @@ COMMANDS = {
     "ask": "提问：/ask 问题",
     "reports": "我持有的报告",
     "figure": "查数字：/figure 单位 [年份] 项目",
+    "check": "查报告里对不上的数字：/check 单位 [年份]",
+    "export": "导出表格数字为 Excel：/export 单位 [年份]",
 }
 ADMIN_COMMANDS = {
     "reingest": "重新导入报告文件夹（管理员）",
+    "restore": "恢复报告被替换前的版本：/restore 单位 年份（管理员）",
     "stats": "统计（管理员）",
 }
 
@@ -84,6 +90,14 @@ def _length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def caption(text: str) -> str:
+    """A series answer's first line as a photo caption, cut to Telegram's limit, escaped for HTML."""
+    first = text.strip().split("\n", 1)[0] or "…"
+    if _length(first) > CAPTION_LIMIT:
+        first = _hard_cut(first, CAPTION_LIMIT - 1)[0] + "…"
+    return _to_html(first, marks=False)
+
+
 def _to_html(text: str, marks: bool) -> str:
     escaped = html.escape(text, quote=False)
     return _MARK.sub(r"<b>\1</b>", escaped) if marks else escaped
@@ -113,9 +127,11 @@ def help_text(examples: Iterable[str], admin: bool = False) -> str:
     text = (
         f"直接用中文提问，例如：\n{questions}\n\n命令：\n{lines}\n\n"
         "例：/figure 城中区 2020 行政处罚；不写年份时列出历年的数字。"
+        "/check 城中区 2020 查这份报告里合计不成立、正文与表格不符的地方；"
+        "/export 城中区 把它的表格数字导出为 Excel 文件。"
     )
     if admin:
-        text += "\n管理员可以直接发送报告文件（PDF、HTML、DOCX、TXT）来导入。"
+        text += "\n管理员可以直接发送报告文件（PDF、HTML、DOCX、TXT）来导入；/restore 城中区 2020 恢复它被替换前的版本。"
     return text
 
 
@@ -124,6 +140,9 @@ def ask_usage(example: str) -> str:
     return f"用法：/ask 问题，例如：/ask {example}"
 
 
+CHECK_USAGE = "用法：/check 单位 [年份]，例如：/check 城中区 2020（不写年份时查最新一年的报告）。"
+EXPORT_USAGE = "用法：/export 单位 [年份]，例如：/export 城中区 2020（不写年份时导出历年的数字）。"
+RESTORE_USAGE = "用法：/restore 单位 年份，或 /restore 报告编号，例如：/restore 城中区 2020。"
 FIGURE_USAGE = "用法：/figure 单位 [年份] 项目，例如：/figure 城中区 2020 行政处罚（不写年份时列出历年的数字）。"
 UNKNOWN_COMMAND = "我不认识这个命令。发送 /help 查看可用的命令，或直接提问。"
 
@@ -152,10 +171,107 @@ def stats_text(reports: int, answered: int, median_ms: float | None) -> str:
     return f"持有报告：{reports} 份\n已回答问题：{answered} 个\n回答时间中位数：{median}"
 
 
-def ingest_text(summary_line: str, outcome_lines: Iterable[tuple[str, list[str]]]) -> str:
-    """The reply to an ingest: the summary, then each file with its warnings."""
+class FileLines(NamedTuple):
+    """One file of an ingest, as its reply shows it."""
+
+    line: str
+    warnings: Sequence[str]
+    findings: Sequence[str] = ()
+    worse_reading: bool = False  # refused as a worse reading of a report held
+
+
+def ingest_text(
+    summary_line: str, outcome_lines: Iterable[FileLines | tuple[str, Sequence[str]]], button: bool = False
+) -> str:
+    """The reply to an ingest: the summary, then each file with its warnings and findings, and
+    for a worse reading refused, that the report held was kept (`button`: a replace button follows)."""
     lines = [f"导入结果：{summary_line}"]
-    for line, warnings in outcome_lines:
-        lines.append(line)
-        lines.extend(f"  警告：{w}" for w in warnings)
+    for item in outcome_lines:
+        file = FileLines(*item)
+        lines.append(file.line)
+        lines.extend(f"  警告：{w}" for w in file.warnings)
+        lines.extend(f"  发现：{f}" for f in file.findings)
+        if file.worse_reading:
+            then = "可按下面的“仍然替换”。" if button else "可单独发送这个文件，再按“仍然替换”。"
+            lines.append(f"  没有替换：这份文件读出的内容比已存的报告少，已存的报告保持不变。确认这份文件无误，{then}")
     return "\n".join(lines)
+
+
+# The status of a report checked, in words.
+STATUS_WORDS = {
+    READ_FULLY: "表格全部读出，各项合计成立",
+    SUMS_BROKEN: "表格全部读出，但报告中有合计不成立",
+    CELLS_SKIPPED: "有些表格数字没能读出",
+    TABLES_MISSING: "缺少表格",
+    NOT_STANDARD: "不是国家统一格式，没有标准表格",
+    REFUSED: "无法读取",
+}
+LISTED_WARNINGS = 10
+
+
+def check_text(checked: Checked, label: str) -> str:
+    """What /check says of a report held: its status in words, then each finding, or that there is none."""
+    tables = "、".join(f"表{n} {count} 格" for n, count in sorted(checked.cells.items()))
+    lines = [f"{label}（编号 {checked.report_id}）：{STATUS_WORDS.get(checked.status, checked.status)}。"]
+    if tables:
+        lines.append(f"读出的数字：{tables}。")
+    if checked.findings:
+        lines.append(f"发现 {len(checked.findings)} 处问题：")
+        lines.extend(f"· {f.message}" for f in checked.findings)
+    else:
+        lines.append("没有发现问题。")
+    if checked.warnings:
+        lines.append(f"没能读出的部分（{len(checked.warnings)} 处）：")
+        lines.extend(f"· {w}" for w in checked.warnings[:LISTED_WARNINGS])
+        if len(checked.warnings) > LISTED_WARNINGS:
+            lines.append(f"……另有 {len(checked.warnings) - LISTED_WARNINGS} 处。")
+    return "\n".join(lines)
+
+
+def named_problem(text: str, held: Sequence[Any], year: int | None, holdings: str) -> str | None:
+    """Why a command's words (`text`) do not point to one body's report: none named, several,
+    a year not held; None when they do. `held`: the reports of the bodies named."""
+    if not held:
+        return f"我没有“{text.strip()}”的报告。我持有的报告：{holdings}。"
+    years: dict[str, list[int]] = {}
+    for report in held:
+        years.setdefault(report.body, []).append(report.year)
+    if len(years) > 1:
+        lines = "\n".join(f"· {body}：{'、'.join(map(str, ys))}年" for body, ys in sorted(years.items()))
+        return f"“{text.strip()}”可能指以下几个单位，请写出完整名称：\n{lines}"
+    [(body, ys)] = years.items()
+    if year is not None and year not in ys:
+        return f"我没有{body}{year}年的报告（我有它{'、'.join(map(str, ys))}年的报告）。"
+    return None
+
+
+def export_caption(what: str, count: int) -> str:
+    """The caption of an exported file."""
+    return html.escape(f"{what}报告的表格数字，共 {count} 格，每格一行。", quote=False)
+
+
+def export_refusal(error: Exception, what: str) -> str:
+    """An export refused (bot.export's named errors), said politely."""
+    if isinstance(error, NothingHeld):
+        return "我还没有任何报告，没有可导出的数字。"
+    if isinstance(error, (NoSuchBody, NoCells)):
+        return f"{what}的报告中没有读出表格数字，没有可导出的内容。"
+    if isinstance(error, TooManyRows):
+        return f"{what}的数字太多，一个 Excel 表放不下；请按年份分别导出，例如加上年份。"
+    return f"抱歉，没能导出{what}的表格数字。"
+
+
+def nothing_to_restore(label: str) -> str:
+    """What /restore says when the report has no earlier reading kept."""
+    return f"{label}的报告没有可以恢复的早先版本：它没有被替换过，或早先的文件没有保存。"
+
+
+def restore_text(label: str, restored: bool, reason: str | None, stopped: str | None) -> str:
+    """What /restore says when it ran: restored, or why not."""
+    if restored:
+        text = f"已恢复{label}的报告被替换前的版本。"
+    else:
+        text = f"没能恢复{label}的报告：{reason or '早先的文件读不出来'}"
+    if stopped:
+        text += f"\n注意：{stopped}"
+    return text

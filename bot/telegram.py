@@ -2,8 +2,8 @@
 
 `build_application` registers every handler; `run_bot` runs it (polling, or a webhook when
 configured). Handlers only format Answers: what an answer says is decided in bot/answer.py.
-Ingests run in a child process (bot/worker.py), so questions go on being answered meanwhile and
-stopping the bot stops them.
+Ingests and restores run in a child process (bot/worker.py), so questions go on being answered
+meanwhile and stopping the bot stops them; charts, checks and exports run in a thread.
 """
 
 from __future__ import annotations
@@ -55,17 +55,21 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 
 from bot import render
-from bot.answer import Answer, Engine
+from bot.answer import Answer, Engine, ReportRef
+from bot.chart import draw_series
 from bot.chat import figure_question
+from bot.export import ExportError, export_cells
 from bot.worker import GRACE, run_in_child
 from config import Settings
-from index.passages import ingest_and_index
+from index.passages import ingest_and_index, restore_and_index
+from ingest.check import check
+from ingest.errors import NothingToRestore
 
 log = logging.getLogger(__name__)
 
 SORRY = "抱歉，处理您的消息时出了点问题，请稍后再试。"
 TOO_FAST = "您提问太快了，请稍等一会儿再问。"
-NOT_ADMIN = "抱歉，只有管理员可以导入报告或查看统计。"
+NOT_ADMIN = "抱歉，只有管理员可以导入、替换、恢复报告或查看统计。"
 EXPIRED = "这个按钮已过期，请重新提问。"
 BUSY = "另一个导入正在进行，请稍后再试。"
 NO_DOWNLOAD = "没能从 Telegram 取得这个文件，请重新发送。"
@@ -142,6 +146,17 @@ class NextPassage:
     question: str
     more: tuple[dict[str, Any], ...]
     index: int
+
+
+@dataclass(frozen=True)
+class ReplaceAnyway:
+    """A "仍然替换" button under an upload refused as a worse reading: ingest it again with replace.
+
+    It holds the upload's file_id, and the file is fetched again when the button is pressed:
+    a copy kept on disk meanwhile would outlive a button never pressed, or forgotten on restart."""
+
+    file_id: str
+    file_name: str
 
 
 @dataclass
@@ -225,20 +240,24 @@ def build_application(
     application.add_handler(CommandHandler("ask", ask))
     application.add_handler(CommandHandler("reports", reports))
     application.add_handler(CommandHandler("figure", figure))
+    application.add_handler(CommandHandler("check", check_report))
+    application.add_handler(CommandHandler("export", export))
     application.add_handler(CommandHandler("reingest", reingest))
+    application.add_handler(CommandHandler("restore", restore))
     application.add_handler(CommandHandler("stats", stats))
     application.add_handler(MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, unknown_command))
     application.add_handler(MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE, upload))
     application.add_handler(MessageHandler(questions & (filters.ChatType.PRIVATE | in_groups), question))
     application.add_handler(CallbackQueryHandler(choose_report, pattern=Choice))
     application.add_handler(CallbackQueryHandler(next_passage, pattern=NextPassage))
+    application.add_handler(CallbackQueryHandler(replace_anyway, pattern=ReplaceAnyway))
     application.add_handler(CallbackQueryHandler(expired_button))
     application.add_error_handler(report_error)
     return application
 
 
 async def set_commands(application: Application) -> None:
-    """Publish the command menu; admins also see /reingest and /stats in their own chats."""
+    """Publish the command menu; admins also see /reingest, /restore and /stats in their own chats."""
     public = [BotCommand(name, text) for name, text in render.COMMANDS.items()]
     admin = public + [BotCommand(name, text) for name, text in render.ADMIN_COMMANDS.items()]
     await application.bot.set_my_commands(public)
@@ -316,6 +335,41 @@ async def figure(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _answer(update, context, text)
 
 
+async def check_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/check BODY [YEAR] or /check REPORT_ID: what does not add up in a report held (anyone)."""
+    found = await _named(update, context, render.CHECK_USAGE)
+    if found is None:
+        return
+    report = found[0][-1]
+    [checked] = await asyncio.to_thread(check, [report.id], _state(context).engine.data_dir)
+    await _reply(update, context, render.html_messages(render.check_text(checked, report.label)))
+
+
+async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/export BODY [YEAR]: the body's table cells (of that year, else every year) as an Excel file.
+
+    Anyone may: the cells are the published figures anyone can ask for one by one, a body is
+    required (never the whole database), and its few hundred cells a year make a small file."""
+    found = await _named(update, context, render.EXPORT_USAGE)
+    if found is None:
+        return
+    reports, year = found
+    report = reports[-1]
+    what = f"{report.body}{year}年" if year is not None else report.body
+    with tempfile.TemporaryDirectory(prefix="reportbot-export-") as folder:
+        path = Path(folder) / "cells.xlsx"
+        try:
+            count = await asyncio.to_thread(
+                export_cells, _state(context).engine.data_dir, path, body=report.body, year=year, fmt="xlsx"
+            )
+        except ExportError as error:
+            log.info("export of %s refused: %s", what, error)
+            await _reply(update, context, render.html_messages(render.export_refusal(error, what)))
+            return
+        name = f"{report.short_name or report.body}-{year if year is not None else '历年'}.xlsx"
+        await _send_file(update, context, "document", path, name, render.export_caption(what, count))
+
+
 async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer a text message: any in a private chat, in a group one addressed to the bot."""
     message = update.effective_message
@@ -355,6 +409,20 @@ async def next_passage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await _reply(update, context, render.answer_messages(answer), keyboard)
 
 
+async def replace_anyway(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Store an upload refused as a worse reading anyway (admins only: checked again on each press)."""
+    query = update.callback_query
+    assert query is not None and isinstance(query.data, ReplaceAnyway)
+    user = update.effective_user
+    if user is None or user.id not in _state(context).settings.admins:
+        log.warning("user %s pressed 仍然替换 but is not an admin", user.id if user else None)
+        await query.answer(NOT_ADMIN, show_alert=True)
+        return
+    await query.answer()
+    pressed = query.data
+    await _stoppable(context, _download_and_ingest(update, context, pressed.file_id, pressed.file_name, replace=True))
+
+
 async def expired_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Say politely that a button is no longer known (the bot restarted, or forgot old keyboards)."""
     query = update.callback_query
@@ -386,7 +454,19 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if problem:
         await _reply(update, context, render.html_messages(problem))
         return
-    await _stoppable(context, _download_and_ingest(update, context, document))
+    name = _safe_name(document.file_name)
+    await _stoppable(context, _download_and_ingest(update, context, document.file_id, name))
+
+
+async def restore(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/restore BODY YEAR or /restore REPORT_ID: bring back the reading a report had before it was
+    last replaced (admins only); without a year, the body's latest report."""
+    if not await _admin(update, context, "/restore"):
+        return
+    found = await _named(update, context, render.RESTORE_USAGE)
+    if found is None:
+        return
+    await _stoppable(context, _restore(update, context, found[0][-1]))
 
 
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -434,6 +514,39 @@ async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str,
     state = _state(context)
     answer = await _timed(state, state.engine.answer, text, report_id)
     await _reply(update, context, render.answer_messages(answer), _keyboard(answer))
+    if answer.kind == "series" and answer.rows:
+        await _send_chart(update, context, answer)
+
+
+async def _send_chart(update: Update, context: ContextTypes.DEFAULT_TYPE, answer: Answer) -> None:
+    """A series answer's chart as a photo after its text, drawn in a thread; a drawing that fails
+    is logged and nothing more: the text has been sent."""
+    with tempfile.TemporaryDirectory(prefix="reportbot-chart-") as folder:
+        path = Path(folder) / "chart.png"
+        try:
+            await asyncio.to_thread(draw_series, answer.to_dict(), path)
+        except Exception:  # any failure of matplotlib or its font: the answer stands without its chart
+            log.exception("drawing the chart of %r failed; the answer went as text only", answer.question)
+            return
+        await _send_file(update, context, "photo", path, "chart.png", render.caption(answer.text))
+
+
+async def _named(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, usage: str
+) -> tuple[list[ReportRef], int | None] | None:
+    """The one body a command's words name: its reports (those of the year named, if one is) and
+    the year; None when the words name none, several, or a year not held (the user is told)."""
+    text = " ".join(context.args or [])
+    if not text.strip():
+        await _reply(update, context, render.html_messages(usage))
+        return None
+    engine = _state(context).engine
+    held, year = await asyncio.to_thread(engine.named_reports, text)
+    problem = render.named_problem(text, held, year, engine.holdings())
+    if problem is not None:
+        await _reply(update, context, render.html_messages(problem))
+        return None
+    return [r for r in held if year is None or r.year == year], year
 
 
 async def _timed(state: BotState, function: Callable[..., Answer], *args: Any) -> Answer:
@@ -482,6 +595,26 @@ async def _reply(
         )
 
 
+async def _send_file(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    kind: Literal["photo", "document"],
+    path: Path,
+    name: str,
+    caption: str,
+) -> None:
+    """Upload a file to the update's chat as a photo or a document, with an HTML caption; in groups, as a reply."""
+    chat = update.effective_chat
+    assert chat is not None
+    quoted = update.message if chat.type != chat.PRIVATE and update.message is not None else None
+    replying = ReplyParameters(quoted.message_id, allow_sending_without_reply=True) if quoted is not None else None
+    content = await asyncio.to_thread(path.read_bytes)
+    if kind == "photo":
+        await context.bot.send_photo(chat.id, content, caption=caption, reply_parameters=replying)
+    else:
+        await context.bot.send_document(chat.id, content, filename=name, caption=caption, reply_parameters=replying)
+
+
 async def _admin(update: Update, context: ContextTypes.DEFAULT_TYPE, action: str) -> bool:
     """Whether the user is an admin; if not, refuse politely and log the attempt."""
     user = update.effective_user
@@ -509,26 +642,37 @@ async def _stoppable(context: ContextTypes.DEFAULT_TYPE, work: Coroutine[Any, An
     task.result()  # its error, if any, goes to the error handler
 
 
-async def _download_and_ingest(update: Update, context: ContextTypes.DEFAULT_TYPE, document: Document) -> None:
-    """Fetch the uploaded file into a temp folder and ingest it."""
+async def _download_and_ingest(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, file_id: str, name: str, replace: bool = False
+) -> None:
+    """Fetch an uploaded file into a temp folder and ingest it (`replace`: even a worse reading)."""
     with tempfile.TemporaryDirectory(prefix="reportbot-upload-") as folder:
-        path = Path(folder) / _safe_name(document)
+        path = Path(folder) / name
         try:
-            telegram_file = await document.get_file()
+            telegram_file = await context.bot.get_file(file_id)
             await telegram_file.download_to_drive(path)
         except TelegramError:
-            log.warning("could not download the upload %r", document.file_name, exc_info=True)
+            log.warning("could not download the upload %r", name, exc_info=True)
             await _reply(update, context, render.html_messages(NO_DOWNLOAD))
             return
-        problem = upload_problem(document, _state(context).settings.max_upload_mb, path.stat().st_size)
+        problem = too_large(path.stat().st_size, _state(context).settings.max_upload_mb)
         if problem:  # Telegram did not tell the size beforehand
             await _reply(update, context, render.html_messages(problem))
             return
-        await _ingest(update, context, [path], shown_from=Path(folder))
+        offer = None if replace else ReplaceAnyway(file_id, name)
+        await _ingest(update, context, [path], shown_from=Path(folder), replace=replace, offer=offer)
 
 
-async def _ingest(update: Update, context: ContextTypes.DEFAULT_TYPE, paths: list[Path], shown_from: Path) -> None:
-    """Ingest in a child process, one ingest at a time, then reload; reply with the summary and warnings."""
+async def _ingest(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    paths: list[Path],
+    shown_from: Path,
+    replace: bool = False,
+    offer: ReplaceAnyway | None = None,
+) -> None:
+    """Ingest in a child process, one ingest at a time, then reload; reply with the summary, warnings
+    and findings, and the `offer` button when a worse reading was refused."""
     state = _state(context)
     if state.ingest_lock.locked():
         await _reply(update, context, render.html_messages(BUSY))
@@ -537,29 +681,66 @@ async def _ingest(update: Update, context: ContextTypes.DEFAULT_TYPE, paths: lis
         chat = update.effective_chat
         assert chat is not None
         await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
-        summary = await run_in_child(ingest_and_index, paths, state.engine.data_dir, state.settings.ingest_workers)
+        summary = await run_in_child(
+            ingest_and_index, paths, state.engine.data_dir, state.settings.ingest_workers, replace=replace
+        )
         if summary.stored:
             await asyncio.to_thread(state.engine.reload)  # questions are answered from the old reports meanwhile
     prefix = f"{shown_from}{os.sep}"
-    outcomes = [(o.line().replace(prefix, ""), o.warnings) for o in summary.outcomes]
-    await _reply(update, context, render.html_messages(render.ingest_text(summary.line(), outcomes)))
+    outcomes = [
+        render.FileLines(o.line().replace(prefix, ""), o.warnings, o.findings, o.worse_reading)
+        for o in summary.outcomes
+    ]
+    keyboard = None
+    if offer is not None and any(o.worse_reading for o in summary.outcomes):
+        keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("仍然替换", callback_data=offer)]])
+    text = render.ingest_text(summary.line(), outcomes, button=keyboard is not None)
+    await _reply(update, context, render.html_messages(text), keyboard)
 
 
-def upload_problem(document: Document, max_upload_mb: int, size: int | None = None) -> str | None:
+async def _restore(update: Update, context: ContextTypes.DEFAULT_TYPE, report: ReportRef) -> None:
+    """Restore a report's earlier reading in a child process, one writer at a time, then reload."""
+    state = _state(context)
+    if state.ingest_lock.locked():
+        await _reply(update, context, render.html_messages(BUSY))
+        return
+    async with state.ingest_lock:
+        chat = update.effective_chat
+        assert chat is not None
+        await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
+        try:
+            summary = await run_in_child(restore_and_index, state.engine.data_dir, report.id)
+        except NothingToRestore as error:
+            log.info("nothing to restore for %s: %s", report.id, error)
+            await _reply(update, context, render.html_messages(render.nothing_to_restore(report.label)))
+            return
+        if summary.stored:
+            await asyncio.to_thread(state.engine.reload)
+    [outcome] = summary.outcomes
+    text = render.restore_text(report.label, outcome.status == "restored", outcome.reason, summary.stopped)
+    await _reply(update, context, render.html_messages(text))
+
+
+def upload_problem(document: Document, max_upload_mb: int) -> str | None:
     """Why an uploaded document is refused (checked before download), or None when it may be ingested."""
-    size = document.file_size if size is None else size
-    if size is not None and size > max_upload_mb * 1024 * 1024:
-        size_mb = size / 1024 / 1024
-        return f"文件太大（{size_mb:.1f} MB），超过 {max_upload_mb} MB 的上限，没有导入。"
+    if document.file_size is not None and (problem := too_large(document.file_size, max_upload_mb)):
+        return problem
     suffix = Path(document.file_name or "").suffix.lower()
     if suffix not in UPLOAD_SUFFIXES and document.mime_type not in UPLOAD_TYPES:
         return "只能导入 PDF、HTML、DOCX 或 TXT 格式的报告文件。"
     return None
 
 
-def _safe_name(document: Document) -> str:
-    """The uploaded file's own name, made safe to use inside the temp folder."""
-    name = re.sub(r"[\\/\x00]", "_", Path(document.file_name or "").name).lstrip(".")
+def too_large(size: int, max_upload_mb: int) -> str | None:
+    """Why a file of `size` bytes is refused, or None when it is within the limit."""
+    if size > max_upload_mb * 1024 * 1024:
+        return f"文件太大（{size / 1024 / 1024:.1f} MB），超过 {max_upload_mb} MB 的上限，没有导入。"
+    return None
+
+
+def _safe_name(file_name: str | None) -> str:
+    """An uploaded file's own name, made safe to use inside the temp folder."""
+    name = re.sub(r"[\\/\x00]", "_", Path(file_name or "").name).lstrip(".")
     return name or "report"
 
 

@@ -2,7 +2,8 @@
 
 The bot runs threads, so a child never forks from it: it forks from a fork server that has
 imported the ingest modules once. Cancelling the await stops the child and the workers it
-started (its own process group): SIGTERM, then SIGKILL after a grace period.
+started (its own process group): SIGTERM, then SIGKILL after a grace period. An error meant for
+the user (ReportbotError: NothingToRestore…) comes back as itself, for the caller to catch.
 """
 
 from __future__ import annotations
@@ -10,12 +11,15 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import pickle
 import signal
 import traceback
 from multiprocessing.connection import Connection
 from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
 from typing import Any, Callable, TypeVar
+
+from ingest.errors import ReportbotError
 
 T = TypeVar("T")
 
@@ -27,7 +31,7 @@ _context: BaseContext | None = None
 
 
 class ChildFailed(Exception):
-    """The child raised (its traceback is the message), or died without an answer."""
+    """The child raised an unexpected error (its traceback is the message), or died without an answer."""
 
 
 def _fork_server() -> BaseContext:
@@ -38,11 +42,15 @@ def _fork_server() -> BaseContext:
     return _context
 
 
-async def run_in_child(function: Callable[..., T], *args: Any) -> T:
-    """`function(*args)` in a child process; cancelling the await stops the child at once."""
+async def run_in_child(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """`function(*args, **kwargs)` in a child process; cancelling the await stops the child at once.
+
+    A ReportbotError the function raises is raised here; any other error, as ChildFailed."""
     context = _fork_server()
     receiving, sending = context.Pipe(duplex=False)
-    child = context.Process(target=_serve, args=(sending, function, args), name=f"reportbot-{function.__name__}")
+    child = context.Process(
+        target=_serve, args=(sending, function, args, kwargs), name=f"reportbot-{function.__name__}"
+    )
     try:
         # The first start waits for the fork server to import PRELOAD: not on the event loop.
         await _finished(asyncio.to_thread(child.start))
@@ -55,6 +63,8 @@ async def run_in_child(function: Callable[..., T], *args: Any) -> T:
         sending.close()
         receiving.close()
     await _reap(child)
+    if isinstance(value, ReportbotError):
+        raise value
     if not done:
         raise ChildFailed(value)
     return value
@@ -124,12 +134,25 @@ async def _receive(receiving: Connection, child: BaseProcess) -> tuple[bool, Any
         return False, f"the child process ended without an answer (exit code {child.exitcode})"
 
 
-def _serve(sending: Connection, function: Callable[..., Any], args: tuple[Any, ...]) -> None:
-    """In the child: run the function and send back (True, result) or (False, traceback)."""
+def _serve(
+    sending: Connection, function: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> None:
+    """In the child: run the function and send back (True, result), (False, a user's error) or (False, traceback)."""
     os.setpgid(0, 0)  # its own process group: stopping it stops the workers it starts too
     try:
-        answer: tuple[bool, Any] = (True, function(*args))
+        answer: tuple[bool, Any] = (True, function(*args, **kwargs))
     except Exception as error:
-        answer = (False, "".join(traceback.format_exception(error)))
+        answer = (False, _sendable(error) or "".join(traceback.format_exception(error)))
     sending.send(answer)
     sending.close()
+
+
+def _sendable(error: Exception) -> ReportbotError | None:
+    """The error itself when it is one for the user and survives the pipe (pickled and read back)."""
+    if not isinstance(error, ReportbotError):
+        return None
+    try:
+        pickle.loads(pickle.dumps(error))
+    except Exception:  # an error whose __init__ takes other arguments than its message
+        return None
+    return error

@@ -1,4 +1,5 @@
-"""A fake Telegram Bot API server on 127.0.0.1 for tests: records every call, serves canned answers.
+"""A fake Telegram Bot API server on 127.0.0.1 for tests: records every call (with the bytes of the
+files sendPhoto and sendDocument upload as multipart), serves canned answers.
 
 It speaks HTTP like the real one (POST /bot<token>/<method>, GET /file/bot<token>/<path>), so the
 bot under test runs its real python-telegram-bot stack against it. Tests fill the update queue, tell
@@ -12,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import re
 import socket
 import sys
 import threading
@@ -25,12 +27,22 @@ BOT_ID = 7000001
 BOT_USERNAME = "reportbot_test_bot"
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file sent in a multipart request (sendPhoto, sendDocument), as it arrived."""
+
+    filename: str | None
+    content_type: str | None
+    content: bytes
+
+
 @dataclass
 class Call:
     method: str  # a Bot API method, or "download" for a file fetched from /file/bot<token>/
     params: dict[str, Any]
     result: Any = None  # what the fake answered (a sent message, for a button press to point at)
     at: float = field(default_factory=time.monotonic)
+    files: dict[str, Upload] = field(default_factory=dict)  # multipart field name → the file uploaded
 
 
 class FakeBotApi:
@@ -153,6 +165,10 @@ class FakeBotApi:
         """Every successful sendMessage to the chat, in order."""
         return [c for c in self.calls_of("sendMessage", lambda p: p.get("chat_id") == chat_id) if c.result]
 
+    def uploads_to(self, chat_id: int, method: str) -> list[Call]:
+        """Every successful sendPhoto or sendDocument to the chat, in order."""
+        return [c for c in self.calls_of(method, lambda p: p.get("chat_id") == chat_id) if c.result]
+
     async def wait_for(
         self,
         method: str,
@@ -175,8 +191,8 @@ class FakeBotApi:
 
     # -------------------------------------------------------------- answering
 
-    def _record(self, method: str, params: dict[str, Any]) -> Call:
-        call = Call(method, params)
+    def _record(self, method: str, params: dict[str, Any], files: dict[str, Upload] | None = None) -> Call:
+        call = Call(method, params, files=files or {})
         with self._lock:
             self.calls.append(call)
         return call
@@ -224,8 +240,29 @@ class FakeBotApi:
             message["reply_markup"] = params["reply_markup"]
         return message
 
-    def result(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    def _media(self, method: str, params: dict[str, Any], files: dict[str, Upload]) -> tuple[int, dict[str, Any]]:
+        """sendPhoto or sendDocument: the message Telegram makes of the uploaded file (a file_id
+        instead of an upload is taken too), or the 400 it gives without one."""
+        field_name = "photo" if method == "sendPhoto" else "document"
+        upload = files.get(field_name)
+        if upload is None and not isinstance(params.get(field_name), str):
+            return 400, {"ok": False, "error_code": 400, "description": f"Bad Request: there is no {field_name} in the request"}
+        message = self._message(params)
+        message.pop("text")
+        size = len(upload.content) if upload is not None else 0
+        file = {"file_id": f"sent-{next(self._message_ids)}", "file_unique_id": f"us-{next(self._message_ids)}", "file_size": size}
+        if method == "sendPhoto":
+            message["photo"] = [{**file, "width": 1200, "height": 675}]
+        else:
+            message["document"] = {**file, "file_name": upload.filename if upload else None}
+        if params.get("caption"):
+            message["caption"] = params["caption"]
+        return 200, _ok(message)
+
+    def result(self, method: str, params: dict[str, Any], files: dict[str, Upload] | None = None) -> tuple[int, dict[str, Any]]:
         """The status and JSON body for one Bot API call."""
+        if method in ("sendPhoto", "sendDocument"):
+            return self._media(method, params, files or {})
         if method == "getMe":
             return 200, _ok(bot_user())
         if method in ("deleteWebhook", "setWebhook", "setMyCommands", "answerCallbackQuery", "sendChatAction"):
@@ -269,19 +306,48 @@ def _ok(result: Any) -> dict[str, Any]:
     return {"ok": True, "result": result}
 
 
-def _decode(body: bytes, content_type: str) -> dict[str, Any]:
-    """Form fields (PTB sends every non-string value as JSON text) or a JSON body."""
+def _decode(body: bytes, content_type: str) -> tuple[dict[str, Any], dict[str, Upload]]:
+    """Form fields (PTB sends every non-string value as JSON text), a JSON body, or a multipart
+    upload: its fields and its files."""
     if not body:
-        return {}
+        return {}, {}
     if content_type.startswith("application/json"):
-        return json.loads(body)
+        return json.loads(body), {}
+    if content_type.startswith("multipart/form-data"):
+        return _multipart(body, content_type)
+    return {key: _value(value) for key, value in parse_qsl(body.decode("utf-8"), keep_blank_values=True)}, {}
+
+
+def _value(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def _multipart(body: bytes, content_type: str) -> tuple[dict[str, Any], dict[str, Upload]]:
+    """A multipart/form-data body: fields with a filename are files, the others values."""
+    boundary = re.search(r'boundary="?([^";]+)"?', content_type)
+    if boundary is None:
+        raise ValueError(f"a multipart body without a boundary: {content_type}")
     params: dict[str, Any] = {}
-    for key, value in parse_qsl(body.decode("utf-8"), keep_blank_values=True):
-        try:
-            params[key] = json.loads(value)
-        except ValueError:
-            params[key] = value
-    return params
+    files: dict[str, Upload] = {}
+    for part in body.split(b"--" + boundary.group(1).encode())[1:]:
+        if part.startswith(b"--"):  # the closing boundary
+            break
+        head, _, content = part.removeprefix(b"\r\n").partition(b"\r\n\r\n")
+        content = content.removesuffix(b"\r\n")
+        headers = head.decode("utf-8")
+        name = re.search(r'[\s;]name="([^"]*)"', headers)
+        if name is None:
+            continue
+        filename = re.search(r'filename="([^"]*)"', headers) or re.search(r"filename\*=utf-8''([^;\s]+)", headers, re.I)
+        if filename is None:
+            params[name.group(1)] = _value(content.decode("utf-8"))
+            continue
+        kind = re.search(r"content-type:\s*([^\r\n]+)", headers, re.I)
+        files[name.group(1)] = Upload(unquote(filename.group(1)), kind.group(1).strip() if kind else None, content)
+    return params, files
 
 
 def _handler(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
@@ -313,8 +379,8 @@ def _handler(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
                 self._send(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
                 return
             method = path[len(prefix):]
-            params = _decode(body, self.headers.get("Content-Type", ""))
-            call = api._record(method, params)
+            params, files = _decode(body, self.headers.get("Content-Type", ""))
+            call = api._record(method, params, files)
             self._answer(method, params, call)
             refuse = api._refusal(method)
             if refuse is not None:
@@ -331,7 +397,7 @@ def _handler(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
                     answer["parameters"] = {"retry_after": retry_after}
                 self._send(status, answer)
                 return
-            status, answer = api.result(method, params)
+            status, answer = api.result(method, params, call.files)
             call.result = answer.get("result")
             lost, after = api._loss(method)
             if lost and after is None:

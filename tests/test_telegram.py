@@ -21,15 +21,19 @@ import pytest
 from click.testing import CliRunner
 from telegram import Update
 
+from bot import render
 from bot.answer import Answer, Engine
 from bot.chat import figure_question, reply, run_chat
 from bot.cli import cli
+from bot.export import TooManyRows
 from bot.telegram import BotConfigError, RateLimit, build_application, run_bot, set_commands, webhook_options
 from config import Settings, load_settings
-from index.passages import refresh_index
+from index.passages import ingest_and_index, refresh_index
 from ingest.run import ingest_paths
+from reportgen import generate_report, render_html
 from tests.conftest import SAMPLE
 from tests.fake_bot_api import BOT_USERNAME, FakeBotApi, bot_user, button_press, mention, message
+from tests.test_findings import with_cells
 
 TOKEN = "123456789:AAF-fake_token_for_tests_0123456789"
 ADMIN, CITIZEN = 111, 222
@@ -157,8 +161,8 @@ async def test_command_menu_is_published_with_admin_commands_only_for_admins(api
         calls = api.calls_of("setMyCommands")
     public = [c.params for c in calls if "scope" not in c.params]
     admin = [c.params for c in calls if c.params.get("scope", {}).get("chat_id") == ADMIN]
-    assert [c["command"] for c in public[0]["commands"]] == ["start", "help", "ask", "reports", "figure"]
-    assert {"reingest", "stats"} <= {c["command"] for c in admin[0]["commands"]}
+    assert [c["command"] for c in public[0]["commands"]] == ["start", "help", "ask", "reports", "figure", "check", "export"]
+    assert {"reingest", "restore", "stats"} <= {c["command"] for c in admin[0]["commands"]}
 
 
 async def test_start_help_reports_and_ask(api, settings, prepared, data_dir):
@@ -173,6 +177,7 @@ async def test_start_help_reports_and_ask(api, settings, prepared, data_dir):
     assert "柳州市城中区人民政府（2020年）" in started["text"]
     assert engine.example_questions()[0] in started["text"]
     assert "/figure" in helped["text"] and "/reingest" not in helped["text"]
+    assert "/check" in helped["text"] and "/export" in helped["text"] and "/restore" not in helped["text"]
     assert "· 柳州市城中区人民政府：2020年" in listed["text"]
     assert "6487" in asked["text"] and "来源" in asked["text"]
     assert "用法" in usage["text"]
@@ -379,10 +384,250 @@ async def test_reingest_and_stats_for_admins_only(api, settings, prepared, data_
         await say(api, CITIZEN, "城中区2020年行政处罚有多少")
         reingested = await say(api, ADMIN, "/reingest")
         stats = await say(api, ADMIN, "/stats")
+        admin_help = await say(api, ADMIN, "/help")
     assert "管理员" in refused["text"] and "管理员" in refused_stats["text"]
+    assert "/restore" in admin_help["text"]
     assert "1 ingested" in reingested["text"] and "liuzhou-yufeng-2020.txt" in reingested["text"]
     assert str(corpus) not in reingested["text"]
     assert "持有报告：2 份" in stats["text"] and "已回答问题：1 个" in stats["text"] and "毫秒" in stats["text"]
+
+
+# ------------------------------------------------------------------ charts, checks, exports, replacing, restoring
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+async def photo_to(api: FakeBotApi, chat_id: int, count: int = 1) -> Any:
+    """The `count`-th photo sent to the chat."""
+    calls = await api.wait_for("sendPhoto", lambda p: p.get("chat_id") == chat_id, count=count, timeout=WAIT)
+    return calls[count - 1]
+
+
+async def test_a_series_answer_comes_with_its_chart_as_a_photo(api, settings, prepared, data_dir):
+    async with running(settings, engine_with(prepared, data_dir)):
+        by_command = await say(api, CITIZEN, "/figure 城中区 行政处罚")
+        command_photo = await photo_to(api, CITIZEN)
+        by_question = await say(api, CITIZEN, "城中区历年收到的申请")
+        question_photo = await photo_to(api, CITIZEN, 2)
+        one_figure = await say(api, CITIZEN, "城中区2020年行政处罚有多少")
+        await asyncio.sleep(0.3)  # a photo after it would have come by now
+    assert "2020年：6487件" in by_command["text"] and "历年" in by_command["text"]
+    assert "2020年：31件" in by_question["text"]
+    for text, photo in ((by_command["text"], command_photo), (by_question["text"], question_photo)):
+        assert photo.files["photo"].content.startswith(PNG) and len(photo.files["photo"].content) > 10_000
+        assert photo.params["caption"] == text.split("\n")[0]  # the first line; the full text came before
+        assert photo.params["parse_mode"] == "HTML"
+    texts = api.sent_to(CITIZEN)
+    assert texts[0].at < command_photo.at < texts[1].at < question_photo.at
+    assert "6487" in one_figure["text"] and len(api.calls_of("sendPhoto")) == 2  # a single figure has no chart
+
+
+async def test_a_chart_that_fails_to_draw_leaves_the_text_answer(api, settings, prepared, data_dir, caplog, monkeypatch):
+    def broken(series: Any, path: Any) -> None:
+        raise RuntimeError("no font")
+
+    monkeypatch.setattr("bot.telegram.draw_series", broken)
+    with caplog.at_level(logging.ERROR, logger="bot.telegram"):
+        async with running(settings, engine_with(prepared, data_dir)):
+            sent = await say(api, CITIZEN, "/figure 城中区 行政处罚")
+            await _logged(caplog, "drawing the chart")
+            await asyncio.sleep(0.2)
+    assert "2020年：6487件" in sent["text"]
+    assert api.calls_of("sendPhoto") == []
+    assert len(api.sent_to(CITIZEN)) == 1  # the answer, and no apology after it
+    [record] = [r for r in caplog.records if "drawing the chart" in r.getMessage()]
+    assert isinstance(record.exc_info[1], RuntimeError)
+
+
+def test_a_caption_is_the_first_line_within_telegrams_limit():
+    assert render.caption("城中区 <行政处罚>，历年：\n2020年：6487件") == "城中区 &lt;行政处罚&gt;，历年："
+    long = render.caption("𠀀" * 600 + "\n第二行")  # two UTF-16 units each
+    assert len(long.encode("utf-16-le")) // 2 <= render.CAPTION_LIMIT and long.endswith("…")
+
+
+def generated(folder: Path, year: int, seed: int, broken_total: int = 0) -> Path:
+    """A generated report of 清江浦区 (its Table 3 total made `broken_total` larger than its parts)."""
+    report = generate_report(seed, body=QINGJIANGPU, year=year)
+    if broken_total:
+        total = next(v for k, (v, _) in report.cells.items() if k[0] == 3 and k[2] == "results_total" and k[3] == "total")
+        report = with_cells(report, {("results_total", "total"): total + broken_total})
+    path = folder / f"qingjiangpu-{year}.html"
+    path.write_text(render_html(report), "utf-8")
+    return path
+
+
+QINGJIANGPU = "淮安市清江浦区人民政府"
+
+
+async def test_check_says_a_reports_status_and_its_findings(api, settings, prepared, data_dir, tmp_path):
+    shutil.copytree(prepared["one"], data_dir)
+    ingest_and_index([generated(tmp_path, 2022, 7), generated(tmp_path, 2023, 8, broken_total=5)], data_dir, 1)
+    async with running(settings, Engine(data_dir), RateLimit(count=100)):
+        sample = await say(api, CITIZEN, "/check 城中区 2020")
+        latest = await say(api, CITIZEN, "/check 清江浦区")
+        earlier = await say(api, CITIZEN, "/check 清江浦区 2022")
+        by_id = await say(api, CITIZEN, "/check 1-2020")
+        not_held = await say(api, CITIZEN, "/check 清江浦区 2019")
+        unknown = await say(api, CITIZEN, "/check 鱼峰区")
+        usage = await say(api, CITIZEN, "/check")
+    assert sample["text"].startswith("柳州市城中区人民政府 2020年（编号 1-2020）：表格全部读出")
+    assert "没有发现问题" in sample["text"] and by_id["text"] == sample["text"]
+    assert "2023年" in latest["text"] and "合计不成立" in latest["text"]  # without a year: the latest
+    assert "发现 3 处问题" in latest["text"] and latest["text"].count("不成立（") == 3
+    assert "“总计 = 自然人 + 法人或其他组织”不成立" in html.unescape(latest["text"])
+    assert "2022年（编号" in earlier["text"] and "各项合计成立" in earlier["text"] and "不成立" not in earlier["text"]
+    assert "我没有淮安市清江浦区人民政府2019年的报告（我有它2022、2023年的报告）" in not_held["text"]
+    assert "我没有“鱼峰区”的报告" in unknown["text"]
+    assert "用法" in usage["text"]
+
+
+async def test_check_asks_which_body_when_the_words_fit_several(api, settings, data_dir, tmp_path):
+    xining = tmp_path / "xining.txt"
+    xining.write_text(SAMPLE.read_text("utf-8").replace("柳州市城中区", "西宁市城中区"), "utf-8")
+    ingest_and_index([SAMPLE, xining], data_dir, 1)
+    async with running(settings, Engine(data_dir)):
+        ambiguous = await say(api, CITIZEN, "/check 城中区 2020")
+        named = await say(api, CITIZEN, "/check 西宁市城中区 2020")
+    assert "可能指以下几个单位" in ambiguous["text"]
+    assert "· 柳州市城中区人民政府：2020年" in ambiguous["text"] and "· 西宁市城中区人民政府：2020年" in ambiguous["text"]
+    assert named["text"].startswith("西宁市城中区人民政府 2020年")
+
+
+def test_named_reports(prepared, data_dir):
+    engine = engine_with(prepared, data_dir, "two")
+    ids = lambda text: ([r.id for r in engine.named_reports(text)[0]], engine.named_reports(text)[1])  # noqa: E731
+    assert ids("城中区 2020") == (["1-2020"], 2020)
+    assert ids("柳州市鱼峰区人民政府") == (["2-2020"], None)
+    assert ids("2-2020") == (["2-2020"], 2020)
+    assert ids("城中区 2019") == (["1-2020"], 2019)  # every report of the body: the caller says the year is not held
+    assert ids("青秀区") == ([], None) and ids("") == ([], None)
+
+
+async def test_an_admins_upload_reply_shows_the_findings_of_each_file(api, settings, prepared, data_dir, tmp_path):
+    content = generated(tmp_path, 2023, 8, broken_total=5).read_bytes()
+    api.add_file("G1", "documents/file_g1.html", content)
+    async with running(settings, engine_with(prepared, data_dir)):
+        api.push(message(ADMIN, document=document("G1", "清江浦区2023.html", len(content))))
+        [summary] = await api.wait_for("sendMessage", lambda p: "ingested" in p.get("text", ""), timeout=WAIT)
+    text = html.unescape(summary.params["text"])
+    assert "1 ingested" in text and "3 findings" in text
+    assert text.count("  发现：表3") == 3 and "“总计 = 自然人 + 法人或其他组织”不成立" in text
+
+
+def truncated_sample(folder: Path) -> Path:
+    """The sample cut off before its tables: the same report, read worse."""
+    path = folder / "chengzhong-2020-cut.txt"
+    path.write_text(SAMPLE.read_text("utf-8").split("二、主动公开政府信息情况")[0], "utf-8")
+    return path
+
+
+async def test_a_worse_reading_is_refused_with_a_button_only_an_admin_may_press_then_restored(
+    api, settings, prepared, data_dir, tmp_path
+):
+    content = truncated_sample(tmp_path).read_bytes()
+    api.add_file("T1", "documents/file_t1.txt", content)
+    question = "城中区2020年行政处罚有多少"
+    async with running(settings, engine_with(prepared, data_dir), RateLimit(count=100)):
+        api.push(message(ADMIN, document=document("T1", "城中区2020.txt", len(content))))
+        [refusal] = await api.wait_for("sendMessage", lambda p: "refused" in p.get("text", ""), timeout=WAIT)
+        [button] = buttons(refusal.params)
+        kept = await say(api, ADMIN, question)
+
+        api.push(button_press(CITIZEN, button["callback_data"], refusal.result))
+        [refused_press] = await api.wait_for("answerCallbackQuery", timeout=WAIT)
+        refused_restore = await say(api, CITIZEN, "/restore 城中区 2020")
+
+        api.push(button_press(ADMIN, button["callback_data"], refusal.result))
+        [replaced] = await api.wait_for("sendMessage", lambda p: "1 replaced" in p.get("text", ""), timeout=WAIT)
+        lost = await say(api, ADMIN, question)
+
+        restored = await say(api, ADMIN, "/restore 城中区 2020")
+        back = await say(api, ADMIN, question)
+        again = await say(api, ADMIN, "/restore 1-2020")
+    assert "1 refused" in refusal.params["text"] and "worse reading" in refusal.params["text"]
+    assert "table 3 (161 cells)" in refusal.params["text"]  # what it would lose
+    assert "没有替换" in refusal.params["text"] and "仍然替换" in refusal.params["text"]
+    assert button["text"] == "仍然替换"
+    assert "6487" in kept["text"]
+    assert "管理员" in refused_press.params["text"] and "管理员" in refused_restore["text"]
+    assert len(api.calls_of("getFile")) == 2  # the upload, then the admin's press: never the citizen's
+    assert "没有替换" not in replaced.params["text"] and not replaced.params.get("reply_markup")
+    assert "6487" not in lost["text"]
+    assert "已恢复柳州市城中区人民政府 2020年的报告被替换前的版本" in restored["text"]
+    assert "6487" in back["text"] and "来源" in back["text"]
+    assert "没有可以恢复的早先版本" in again["text"]  # NothingToRestore, from the child process, in words
+    assert "Traceback" not in again["text"]
+
+
+async def test_export_sends_the_bodys_cells_as_an_excel_file(api, settings, prepared, data_dir, tmp_path):
+    shutil.copytree(prepared["one"], data_dir)
+    ingest_and_index([sample_of_2019(tmp_path)], data_dir, 1)
+    async with running(settings, Engine(data_dir)):
+        one_year = await _document_after(api, CITIZEN, "/export 城中区 2020")
+        every_year = await _document_after(api, CITIZEN, "/export 城中区")
+        not_held = await say(api, CITIZEN, "/export 城中区 2018")
+        unknown = await say(api, CITIZEN, "/export 鱼峰区")
+        usage = await say(api, CITIZEN, "/export")
+    assert one_year.files["document"].filename == "城中区-2020.xlsx"
+    assert every_year.files["document"].filename == "城中区-历年.xlsx"
+    assert "198 格" in one_year.params["caption"] and "396 格" in every_year.params["caption"]
+    book = workbook(one_year.files["document"].content, tmp_path)
+    assert [sheet.title[:2] for sheet in book.worksheets] == ["表2", "表3", "表4"]
+    rows = [row for sheet in book.worksheets for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert len(rows) == 198
+    assert all(row[0] == "柳州市城中区人民政府" and row[1] == 2020 for row in rows)
+    assert ("第二十条第（六）项 / 行政处罚", 6487) in {(row[3], row[5]) for row in rows if row[2] == 2}
+    assert ("一、本年新收政府信息公开申请数量", "自然人", 27) in {(row[3], row[4], row[5]) for row in rows if row[2] == 3}
+    book = workbook(every_year.files["document"].content, tmp_path)
+    years = [row[1] for sheet in book.worksheets for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert sorted(set(years)) == [2019, 2020] and len(years) == 396
+    assert "我没有柳州市城中区人民政府2018年的报告（我有它2019、2020年的报告）" in not_held["text"]
+    assert "我没有“鱼峰区”的报告" in unknown["text"] and "用法" in usage["text"]
+
+
+def sample_of_2019(folder: Path) -> Path:
+    """The sample as the same body's report of 2019."""
+    path = folder / "liuzhou-chengzhong-2019.txt"
+    path.write_text(SAMPLE.read_text("utf-8").replace("2020", "2019").replace("2019-01-29", "2020-01-29"), "utf-8")
+    return path
+
+
+def workbook(content: bytes, folder: Path) -> Any:
+    from openpyxl import load_workbook
+
+    path = folder / "sent.xlsx"
+    path.write_bytes(content)
+    return load_workbook(path, read_only=True)
+
+
+async def _document_after(api: FakeBotApi, user_id: int, text: str) -> Any:
+    before = len(api.calls_of("sendDocument"))
+    api.push(message(user_id, text))
+    calls = await api.wait_for("sendDocument", count=before + 1, timeout=WAIT)
+    return calls[before]
+
+
+async def test_an_export_refused_is_said_politely(api, settings, prepared, data_dir, monkeypatch):
+    def too_many(*args: Any, **kwargs: Any) -> int:
+        raise TooManyRows("表3 has more cells than an Excel sheet holds")
+
+    monkeypatch.setattr("bot.telegram.export_cells", too_many)
+    async with running(settings, engine_with(prepared, data_dir)):
+        refused = await say(api, CITIZEN, "/export 城中区")
+    assert "一个 Excel 表放不下" in refused["text"] and "Excel sheet" not in refused["text"]
+    assert api.calls_of("sendDocument") == []
+
+
+async def test_checks_and_exports_count_against_the_users_limit(api, settings, prepared, data_dir):
+    """In a group, where no catch-all handler would count them in their stead."""
+    group = {"chat_id": GROUP, "chat_type": "supergroup"}
+    async with running(settings, engine_with(prepared, data_dir), RateLimit(count=1, seconds=60)):
+        checked = await say(api, CITIZEN, f"/check@{BOT_USERNAME} 城中区", **group)
+        slowed = await say(api, CITIZEN, f"/export@{BOT_USERNAME} 城中区", **group)
+        api.push(message(CITIZEN, f"/restore@{BOT_USERNAME} 城中区", **group))
+        await asyncio.sleep(0.5)
+    assert "没有发现问题" in checked["text"] and "太快" in slowed["text"]
+    assert api.calls_of("sendDocument") == [] and len(api.sent_to(GROUP)) == 2
 
 
 # ------------------------------------------------------------------ robustness
