@@ -10,6 +10,7 @@ from typing import Callable, Sequence
 
 from bot import render
 from bot.answer import Engine
+from ingest.check import check
 
 PROMPT = "问> "
 GREETING = "政府信息公开年度报告问答。输入 /help 查看帮助，Ctrl-D 退出。"
@@ -40,9 +41,26 @@ def reply(engine: Engine, line: str) -> str:
     if command == "/figure":
         question = figure_question(rest.split())
         return engine.answer(question).text if question else render.FIGURE_USAGE
+    if command == "/check":
+        return check_reply(engine, rest)
+    if command == "/export":
+        return render.CONSOLE_EXPORT
     if command.startswith("/"):
         return render.UNKNOWN_COMMAND
     return engine.answer(line).text
+
+
+def check_reply(engine: Engine, words: str) -> str:
+    """/check BODY [YEAR]: what does not add up in that report held, as in Telegram."""
+    if not words.strip():
+        return render.CHECK_USAGE
+    held, year = engine.named_reports(words)
+    problem = render.named_problem(words, held, year, engine.holdings())
+    if problem is not None:
+        return problem
+    report = [r for r in held if year is None or r.year == year][-1]
+    [checked] = check([report.id], engine.data_dir)
+    return render.check_text(checked, report.label)
 
 
 def figure_question(args: Sequence[str]) -> str | None:

@@ -145,6 +145,7 @@ EXPORT_USAGE = "用法：/export 单位 [年份]，例如：/export 城中区 20
 RESTORE_USAGE = "用法：/restore 单位 年份，或 /restore 报告编号，例如：/restore 城中区 2020。"
 FIGURE_USAGE = "用法：/figure 单位 [年份] 项目，例如：/figure 城中区 2020 行政处罚（不写年份时列出历年的数字）。"
 UNKNOWN_COMMAND = "我不认识这个命令。发送 /help 查看可用的命令，或直接提问。"
+CONSOLE_EXPORT = "在控制台导出表格数字请用命令：reportbot export --body 单位 [--year 年份] -o 文件.xlsx"
 
 
 LISTED_BODIES = 50  # a province's thousands of bodies would be dozens of messages

@@ -28,6 +28,7 @@ class _ProseFigure:
     row: str
     column: str
     pattern: re.Pattern[str]
+    or_with: tuple[str, ...] = ()  # rows the prose may count in too
 
 
 @cache
@@ -36,12 +37,13 @@ def _prose_figures() -> tuple[_ProseFigure, ...]:
     found = []
     for cell, words in aliases["prose_figures"].items():
         table, row, column = cell.split(".")
+        also = tuple(words.get("or_with", ()))
         for word in words.get("before", ()):
             pattern = re.compile(re.escape(fold(word)) + _LINK + _NUMBER)
-            found.append(_ProseFigure(int(table), row, column, pattern))
+            found.append(_ProseFigure(int(table), row, column, pattern, also))
         for word in words.get("after", ()):
             pattern = re.compile(_NUMBER + r"\s*(?:申请)?" + re.escape(fold(word)))
-            found.append(_ProseFigure(int(table), row, column, pattern))
+            found.append(_ProseFigure(int(table), row, column, pattern, also))
     return tuple(found)
 
 
@@ -70,7 +72,7 @@ def prose_findings(report: ParsedReport) -> list[Finding]:
                 stated = int(match.group(1).replace(",", ""))
                 held = table_value(report.figures, report.format, prose.table, prose.row, prose.column)
                 key = (prose.table, prose.row, prose.column, stated)
-                if held is None or held == stated or key in seen:
+                if held is None or key in seen or stated in _readings(report, prose, held):
                     continue
                 seen.add(key)
                 sentence = _sentence(text, match.start(), match.end())
@@ -90,6 +92,15 @@ def prose_findings(report: ParsedReport) -> list[Finding]:
                     )
                 )
     return findings
+
+
+def _readings(report: ParsedReport, prose: _ProseFigure, held: Number) -> set[Number]:
+    """The numbers the prose may state for the cell: its value, and its value with the rows it may count in."""
+    readings = {held}
+    extra = [table_value(report.figures, report.format, prose.table, row, prose.column) for row in prose.or_with]
+    if extra and all(value is not None for value in extra):
+        readings.add(held + sum(extra))  # type: ignore[arg-type]
+    return readings
 
 
 def carry_over(

@@ -139,3 +139,15 @@ def test_check_of_a_report_held_by_its_id(data_dir):
     assert result.exit_code == 0 and "1-2020: 柳州市城中区人民政府 2020" in result.output
     result = CliRunner().invoke(cli, ["check", "9-1999", "--data", str(data_dir)])
     assert result.exit_code == 1 and "no such file, nor a report held" in result.output
+
+
+def test_prose_counting_last_years_applications_in_is_no_finding(tmp_path):
+    """共受理N件 often counts 上年结转 in with 新收: the generator writes it so, and real reports do too."""
+    report = generate_report(7, body=BODY, year=2022)
+    text = render_html(report)
+    new, carried = (
+        next(v for k, (v, _) in report.cells.items() if k[0] == 3 and k[2] == row and k[3] == "total")
+        for row in ("new", "carried_over")
+    )
+    assert carried and f"受理政府信息公开申请{new + carried}件" in text.replace(" ", "")
+    assert [f for f in parse_report(write(report, tmp_path)).findings if f.kind == "prose"] == []

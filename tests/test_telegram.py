@@ -208,8 +208,11 @@ async def test_help_is_the_same_in_telegram_and_in_the_console_chat(api, setting
 def test_the_console_chat_understands_the_same_commands(prepared, data_dir):
     engine = engine_with(prepared, data_dir)
     replies = {line: reply(engine, line) for line in
-               ["/figure 城中区 2020 行政处罚", "/figure 城中区", "/ask 城中区2020年行政处罚有多少", "/ask", "/reports", "/frob"]}
+               ["/figure 城中区 2020 行政处罚", "/figure 城中区", "/ask 城中区2020年行政处罚有多少", "/ask", "/reports", "/frob",
+                "/check 城中区 2020", "/check", "/export 城中区"]}
     assert "6487" in replies["/figure 城中区 2020 行政处罚"] and "6487" in replies["/ask 城中区2020年行政处罚有多少"]
+    assert "没有发现问题" in replies["/check 城中区 2020"] and "用法" in replies["/check"]
+    assert "reportbot export" in replies["/export 城中区"]
     assert "用法" in replies["/figure 城中区"] and "用法" in replies["/ask"]
     assert "· 柳州市城中区人民政府：2020年" in replies["/reports"]
     assert "/help" in replies["/frob"]
