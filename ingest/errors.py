@@ -24,3 +24,11 @@ class UnsupportedFile(RefusedFile):
 
 class NotAReport(RefusedFile):
     """Readable, but not a 政府信息公开工作年度报告."""
+
+
+class OverLimit(RefusedFile):
+    """Over one of the limits on what parsing a file may cost (config/defaults.toml)."""
+
+    def __init__(self, path: str | Path, reason: str, limit: str):
+        self.limit = limit
+        super().__init__(path, reason)
