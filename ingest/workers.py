@@ -10,6 +10,7 @@ the file it was on is refused with the limit's name, and the run goes on.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import resource
@@ -28,6 +29,8 @@ log = logging.getLogger(__name__)
 
 _QUEUED = 2  # files sent to a worker at once: one parsing, one waiting, so none sits idle
 _PARENT_CHECK_S = 5.0  # how often an idle worker checks that its parent is still alive
+# A file that fails after its worker grew by this share of the cap is put down to memory.
+_NEAR_CAP = 0.5
 
 Task = Callable[[Path, Limits], Any]
 
@@ -47,40 +50,57 @@ def memory_reason(limits: Limits) -> str:
     return f"needed more than {limits.worker_memory_mb} MB of memory to parse (worker_memory_mb)"
 
 
-def preload() -> None:
-    """Import the parsers before a worker is capped or forked, so each starts ready."""
-    import docx  # noqa: F401
-    import pdfplumber  # noqa: F401
+# What a worker needs, imported before it is capped (or once, in the process it forks from).
+_PRELOADED = (
+    "docx", "pdfplumber", "ingest.parse", "ingest.readers.docx", "ingest.readers.html",
+    "ingest.readers.pdf", "ingest.readers.text", "ingest.run",
+)
 
-    import ingest.parse  # noqa: F401
+
+def preload() -> None:
+    """Import the parsers and load the format before a worker is capped or forked, so each starts ready."""
     from ingest.nationalformat import national_format
     from ingest.places import gazetteer
-    from ingest.readers import docx as _docx, html, pdf, text  # noqa: F401
 
+    for module in _PRELOADED:
+        importlib.import_module(module)
     national_format()
     gazetteer()
 
 
-def cap_memory(megabytes: int) -> None:
-    """Limit this process's address space to what it uses now plus `megabytes`."""
+def address_space(field: str = "VmSize") -> int | None:
+    """This process's address space in bytes: VmSize now, VmPeak the most so far; None off Linux."""
     try:
-        with open("/proc/self/statm") as statm:
-            used = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except OSError:  # not Linux: the time cap still holds
-        log.warning("cannot read /proc/self/statm: parsing workers run without a memory cap")
-        return
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
+def cap_memory(megabytes: int) -> int | None:
+    """Limit this process's address space to what it uses now plus `megabytes`; return what it used."""
+    used = address_space()
+    if used is None:  # not Linux: the time cap still holds
+        log.warning("cannot read /proc/self/status: parsing workers run without a memory cap")
+        return None
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     limit = used + megabytes * 1024 * 1024
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    return used
 
 
 def _serve(channel: mpc.Connection, task: Task, limits: Limits, parent: int) -> None:
     """A worker's life: take (index, path), say when it starts, send back the task's result."""
+    from ingest.model import ParsedReport
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     preload()
-    cap_memory(limits.worker_memory_mb)
+    start = cap_memory(limits.worker_memory_mb)
     while True:
         while not channel.poll(_PARENT_CHECK_S):
             if not _alive(parent):
@@ -92,13 +112,25 @@ def _serve(channel: mpc.Connection, task: Task, limits: Limits, parent: int) -> 
         channel.send(("start", index, time.monotonic()))
         try:
             result = task(path, limits)
+            grown = _grown(start, limits)
+            if grown and not isinstance(result, ParsedReport):
+                # A C library that cannot allocate (lxml, zlib) raises an error of its own.
+                result = WorkerFailure(memory_reason(limits))
             channel.send(("done", index, result))
         except MemoryError:
             # The task or pickling its result ran out: refuse the file, and leave so that a
-            # fresh worker, not this fragmented heap, takes the next one.
+            # fresh worker, not this heap, takes the next one.
             result = None  # what may hold the memory
             channel.send(("done", index, WorkerFailure(memory_reason(limits))))
             return
+        if grown:
+            return  # VmPeak only grows: a fresh worker measures the next file
+
+
+def _grown(start: int | None, limits: Limits) -> bool:
+    """Whether this worker's address space grew by more than half its cap at some point."""
+    peak = address_space("VmPeak")
+    return start is not None and peak is not None and peak - start > limits.worker_memory_mb * 1024 * 1024 * _NEAR_CAP
 
 
 def _alive(pid: int) -> bool:
@@ -129,7 +161,8 @@ class ParserPool:
 
     def __enter__(self) -> "ParserPool":
         if self.context.get_start_method() == "forkserver":
-            self.context.set_forkserver_preload(["ingest.workers", "ingest.parse"])
+            # Taken only if the server is not running yet; else each worker imports for itself.
+            self.context.set_forkserver_preload(list(_PRELOADED))
         else:
             preload()  # forked workers inherit the imports
         return self
@@ -187,6 +220,8 @@ class ParserPool:
     def _collect(self, finished: dict[int, Any], waiting: deque[tuple[int, Path]]) -> None:
         """Wait for a message or a deadline; take results, replace dead and overdue workers."""
         busy = [w for w in self.workers if w.queue]
+        if not busy:
+            raise RuntimeError("waiting for a parse result, but no worker has a file")  # never wait for ever
         deadlines = [w.started + self.limits.worker_timeout_s for w in busy if w.started is not None]
         timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
         ready = set(mpc.wait([w.channel for w in busy] + [w.process.sentinel for w in busy], timeout))

@@ -67,6 +67,7 @@ def read(path: Path, data: bytes, limits: Limits) -> Document:
                 raise over_limit(path, f"a PDF of more than {limits.max_pdf_pages} pages", f"{limits.max_pdf_pages} pages", "max_pdf_pages")
             for page in pdf.pages:
                 items.extend(_page_items(page))
+                page.close()  # its parsed objects: memory grows with one page, not with all
     except (MemoryError, RefusedFile):
         raise
     except Exception as error:
