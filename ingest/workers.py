@@ -68,12 +68,12 @@ def preload() -> None:
     gazetteer()
 
 
-def address_space(field: str = "VmSize") -> int | None:
+def address_space(key: str = "VmSize") -> int | None:
     """This process's address space in bytes: VmSize now, VmPeak the most so far; None off Linux."""
     try:
         with open("/proc/self/status") as status:
             for line in status:
-                if line.startswith(field + ":"):
+                if line.startswith(key + ":"):
                     return int(line.split()[1]) * 1024
     except OSError:
         pass
@@ -174,8 +174,6 @@ class ParserPool:
         """Each path with the task's result or a WorkerFailure, in the order given, as they are ready."""
         waiting = deque(enumerate(paths))
         finished: dict[int, Any] = {}
-        while len(self.workers) < min(self.size, len(paths)):
-            self.workers.append(self._start())
         for next_index, path in enumerate(paths):
             while next_index not in finished:
                 self._dispatch(waiting)
@@ -211,33 +209,39 @@ class ParserPool:
         return _Worker(process, ours)
 
     def _dispatch(self, waiting: deque[tuple[int, Path]]) -> None:
+        """Start workers as there are files for them, and keep each one's queue full."""
+        while waiting and len(self.workers) < self.size:
+            self.workers.append(self._start())
         for worker in self.workers:
             while waiting and len(worker.queue) < _QUEUED:
                 item = waiting.popleft()
-                worker.channel.send(item)
+                try:
+                    worker.channel.send(item)
+                except OSError:  # it is leaving (after a MemoryError): _collect retires it
+                    waiting.appendleft(item)
+                    break
                 worker.queue.append(item)
 
     def _collect(self, finished: dict[int, Any], waiting: deque[tuple[int, Path]]) -> None:
-        """Wait for a message or a deadline; take results, replace dead and overdue workers."""
-        busy = [w for w in self.workers if w.queue]
-        if not busy:
+        """Wait for a message, a worker's end or a deadline; take results, retire dead and overdue workers."""
+        if not waiting and not any(w.queue for w in self.workers):
             raise RuntimeError("waiting for a parse result, but no worker has a file")  # never wait for ever
-        deadlines = [w.started + self.limits.worker_timeout_s for w in busy if w.started is not None]
+        deadlines = [w.started + self.limits.worker_timeout_s for w in self.workers if w.started is not None]
         timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
-        ready = set(mpc.wait([w.channel for w in busy] + [w.process.sentinel for w in busy], timeout))
-        for worker in busy:
-            if worker.channel in ready or worker.process.sentinel in ready:
-                if not self._read(worker, finished):
-                    self._replace(worker, finished, waiting, memory_reason(self.limits))
+        watched = [w.channel for w in self.workers] + [w.process.sentinel for w in self.workers]
+        ready = set(mpc.wait(watched, timeout))
+        for worker in list(self.workers):
+            if (worker.channel in ready or worker.process.sentinel in ready) and not self._read(worker, finished):
+                self._retire(worker, finished, waiting, memory_reason(self.limits))
         now = time.monotonic()
         for worker in list(self.workers):
             if worker.started is not None and now >= worker.started + self.limits.worker_timeout_s:
                 self._read(worker, finished)  # it may have finished just now
-                if worker.started is not None and now >= worker.started + self.limits.worker_timeout_s:
-                    self._replace(worker, finished, waiting, timeout_reason(self.limits))
+                if worker.started is not None:
+                    self._retire(worker, finished, waiting, timeout_reason(self.limits))
 
     def _read(self, worker: _Worker, finished: dict[int, Any]) -> bool:
-        """Take every message waiting from a worker; False when it has died."""
+        """Take every message waiting from a worker; False when it has ended."""
         try:
             while worker.channel.poll():
                 kind, index, value = worker.channel.recv()
@@ -251,15 +255,15 @@ class ParserPool:
             return False
         return worker.process.is_alive()
 
-    def _replace(self, worker: _Worker, finished: dict[int, Any], waiting: deque[tuple[int, Path]], reason: str) -> None:
-        """Kill a worker, refuse the file it was on, give its queued files back, start another."""
+    def _retire(self, worker: _Worker, finished: dict[int, Any], waiting: deque[tuple[int, Path]], reason: str) -> None:
+        """Kill a worker, refuse the file it was on, and give its queued files back (_dispatch starts another)."""
         worker.process.kill()
         worker.process.join()
         worker.channel.close()
+        self.workers.remove(worker)
         # A worker that left on its own (exit code 0, after a MemoryError) was on no file.
         if worker.queue and (worker.started is not None or worker.process.exitcode != 0):
             index, path = worker.queue.popleft()
             log.warning("parsing %s: %s (worker exit code %s)", path, reason, worker.process.exitcode)
             finished[index] = WorkerFailure(reason)
         waiting.extendleft(reversed(worker.queue))
-        self.workers[self.workers.index(worker)] = self._start()

@@ -40,7 +40,7 @@ def read_bytes(path: Path, limits: Limits) -> bytes:
         if len(data) > status.st_size:  # it grew after the stat: read on, within the limit
             data += file.read(largest + 1 - len(data))
     if len(data) > largest:
-        raise over_limit(path, "is larger than that", f"{limits.max_file_mb} MB", "max_file_mb")
+        raise over_limit(path, "grew while it was read", f"{limits.max_file_mb} MB", "max_file_mb")
     return data
 
 
