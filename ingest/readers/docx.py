@@ -14,17 +14,18 @@ from pathlib import Path
 from config import Limits
 from ingest.document import Block, Document, Paragraph, Table
 from ingest.errors import UnsupportedFile
-from ingest.limits import check_table_cells, megabytes, over_limit
+from ingest.limits import check_table_cells, current_limits, megabytes, over_limit
 
 # Small parts may compress as well as they like; the ratio limit is for the large ones.
 _RATIO_FROM = 1024 * 1024
 
 
-def read(path: Path, data: bytes, limits: Limits) -> Document:
+def read(path: Path, data: bytes, limits: Limits | None = None) -> Document:
     """Read the body; merged table cells appear once, in their first position."""
     import docx
     from docx.table import Table as DocxTable
 
+    limits = limits or current_limits()
     check_zip(path, data, limits)
     try:
         document = docx.Document(BytesIO(data))

@@ -15,7 +15,7 @@ from lxml import etree
 from config import Limits
 from ingest.document import Block, Document, Paragraph, Table
 from ingest.errors import UnsupportedFile
-from ingest.limits import check_table_cells, over_limit
+from ingest.limits import check_table_cells, current_limits, over_limit
 
 _BLOCK_TAGS = (
     "p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -32,8 +32,9 @@ _SPACES = re.compile(r"[ \t\r\f\v\xa0\u2000-\u200b\u3000]+")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
-def read(path: Path, text: str, limits: Limits) -> Document:
+def read(path: Path, text: str, limits: Limits | None = None) -> Document:
     """Parse the page; blank cells (&nbsp;) stay blank and merged cells keep their columns."""
+    limits = limits or current_limits()
     try:
         root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", text))
     except (etree.ParserError, ValueError) as error:

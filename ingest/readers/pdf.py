@@ -16,7 +16,7 @@ from pathlib import Path
 from config import Limits
 from ingest.document import Block, Document, Paragraph, Table
 from ingest.errors import NotAReport, RefusedFile, UnsupportedFile
-from ingest.limits import over_limit
+from ingest.limits import current_limits, over_limit
 from ingest.nationalformat import section_number
 from ingest.readers.furniture import is_page_number
 
@@ -47,11 +47,12 @@ def _space_or_none(match: re.Match[str]) -> str:
     return "" if _CJK_CHAR.match(before) or _CJK_CHAR.match(after) else match.group()
 
 
-def read(path: Path, data: bytes, limits: Limits) -> Document:
+def read(path: Path, data: bytes, limits: Limits | None = None) -> Document:
     """Read a PDF's text layer; an encrypted, damaged, too long or scanned PDF is refused."""
     import pdfplumber
     from pdfminer.pdfpage import PDFPage
 
+    limits = limits or current_limits()
     try:
         pdf = pdfplumber.open(BytesIO(data))
     except MemoryError:
