@@ -224,15 +224,19 @@ def test_a_file_over_the_memory_cap_is_refused_and_the_others_ingested(tmp_path)
     """In a small process of its own: a worker forked from a large one (the test runner) may
     reuse the free heap it inherits, which the cap, counted from the worker's start, leaves out."""
     first, last = two_reports(tmp_path)
-    large = tmp_path / "large.html"
-    large.write_text(f"<html><body><p>{TITLE}</p>" + "<p>政府信息公开，依法公开。</p>" * 40_000 + "</body></html>", "utf-8")
+    # Python runs out in one (MemoryError), lxml in the other (an error of its own).
+    paragraphs, nested = tmp_path / "paragraphs.html", tmp_path / "nested.html"
+    paragraphs.write_text(f"<html><body><p>{TITLE}</p>" + "<p>政府信息公开，依法公开。</p>" * 40_000 + "</body></html>", "utf-8")
+    nested.write_bytes(_html('<div class="nav">' * 95 + "总体情况" + "<p>政府信息公开。</p>" * 40_000 + "</div>" * 95))
+    files = [first, paragraphs, nested, last]
     run = subprocess.run(
-        [sys.executable, "-c", CAPPED_SCRIPT, "20", str(tmp_path / "data"), str(first), str(large), str(last)],
+        [sys.executable, "-c", CAPPED_SCRIPT, "20", str(tmp_path / "data"), *map(str, files)],
         capture_output=True, text=True, cwd=ROOT, timeout=120, check=True,
     )
     outcomes = json.loads(run.stdout)
-    assert [status for status, _ in outcomes] == ["ingested", "refused", "ingested"]
-    assert outcomes[1][1] == f"{large}: needed more than 20 MB of memory to parse (worker_memory_mb)"
+    assert [status for status, _ in outcomes] == ["ingested", "refused", "refused", "ingested"]
+    for path, (_, reason) in zip(files[1:3], outcomes[1:3]):
+        assert reason == f"{path}: needed more than 20 MB of memory to parse (worker_memory_mb)"
 
 
 def test_parsing_runs_in_workers_when_the_caller_has_other_threads(data_dir, tmp_path):
