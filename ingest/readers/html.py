@@ -7,6 +7,7 @@ times faster than through BeautifulSoup, which matters at thousands of reports.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import lxml.html
@@ -39,9 +40,8 @@ def read(path: Path, text: str, limits: Limits | None = None) -> Document:
         root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", text))
     except (etree.ParserError, ValueError) as error:
         raise UnsupportedFile(path, f"an HTML page that cannot be parsed ({error})") from None
-    depth = _depth(root)
-    if depth > limits.max_html_depth:
-        raise over_limit(path, f"HTML elements nested {depth} deep", str(limits.max_html_depth), "max_html_depth")
+    if _deeper_than(limits.max_html_depth)(root):
+        raise over_limit(path, f"HTML elements nested {_depth(root)} deep", str(limits.max_html_depth), "max_html_depth")
     hints = {}
     title = root.find(".//title")
     if title is not None and title.text_content().strip():
@@ -112,20 +112,22 @@ def grid(table: etree._Element, path: Path, max_cells: int) -> list[list[str | N
 
 def _own_rows(table: etree._Element) -> list[etree._Element]:
     """The table's rows in document order, not those of tables nested inside it."""
-    rows = []
-    stack = list(reversed(table))
-    while stack:
-        element = stack.pop()
-        if element.tag == "table":
-            continue
-        if element.tag == "tr":
-            rows.append(element)
-        stack.extend(reversed(element))
-    return rows
+    return _ROWS_AT(table, tables=_TABLES_ABOVE(table) + 1)
+
+
+_TABLES_ABOVE = etree.XPath("count(ancestor::table)")
+_ROWS_AT = etree.XPath(".//tr[count(ancestor::table) = $tables]")
+
+
+@lru_cache(maxsize=8)
+def _deeper_than(depth: int) -> etree.XPath:
+    """Whether any element nests deeper than `depth`: a path of depth + 1 steps, one level of
+    the tree per step, so the whole tree is read once (in C)."""
+    return etree.XPath("boolean(" + "/*" * (depth + 1) + ")")
 
 
 def _depth(root: etree._Element) -> int:
-    """How deep elements nest below the root (the root counts one)."""
+    """How deep elements nest (the root counts one)."""
     depth = deepest = 0
     for event, _ in etree.iterwalk(root, events=("start", "end")):
         depth += 1 if event == "start" else -1
@@ -134,8 +136,11 @@ def _depth(root: etree._Element) -> int:
 
 
 def _span(cell: etree._Element, name: str) -> int:
+    value = cell.get(name)
+    if value is None:
+        return 1
     try:
-        return max(1, min(int(str(cell.get(name, 1)).strip() or 1), 100))
+        return max(1, min(int(value.strip() or 1), 100))
     except ValueError:
         return 1
 
