@@ -46,7 +46,8 @@ def read(path: Path, text: str, limits: Limits | None = None) -> Document:
     title = root.find(".//title")
     if title is not None and title.text_content().strip():
         hints["title"] = title.text_content().strip()
-    # Each check costs the depth at most, which the limit above bounds.
+    # Each check walks up the element's ancestors and through its subtree: with the depth
+    # bounded above, nested chrome costs at most that many passes over the page.
     for element in list(root.iter(*_CHROME_TAGS)) + [e for e in root.iter() if _is_chrome(e)]:
         if element.getparent() is not None and _in_tree(element, root) and not _holds_report(element):
             element.drop_tree()
