@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from importlib import resources
 from pathlib import Path
 
@@ -23,6 +23,25 @@ ENVIRONMENT = {
 
 
 @dataclass(frozen=True)
+class Limits:
+    """What parsing one file may cost; a file over one is refused with the limit's name."""
+
+    max_file_mb: int
+    max_pdf_pages: int
+    max_inflated_mb: int
+    max_zip_ratio: int
+    max_html_depth: int
+    max_text_chars: int
+    max_table_cells: int
+    worker_memory_mb: int
+    worker_timeout_s: float
+
+
+# Each limit is overridden by REPORTBOT_ and its name in capitals (REPORTBOT_MAX_FILE_MB).
+ENVIRONMENT.update({f"REPORTBOT_{f.name.upper()}": f.name for f in fields(Limits)})
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path
     corpus_dir: Path | None
@@ -35,6 +54,7 @@ class Settings:
     telegram_webhook_secret: str | None
     max_upload_mb: int
     ingest_workers: int
+    limits: Limits
 
 
 def config_file(name: str) -> str:
@@ -66,4 +86,5 @@ def load_settings(data_dir: str | Path | None = None, environ: dict[str, str] | 
         telegram_webhook_secret=values.get("telegram_webhook_secret") or None,
         max_upload_mb=int(values["max_upload_mb"]),
         ingest_workers=int(values["ingest_workers"]),
+        limits=Limits(**{f.name: (float if f.name.endswith("_s") else int)(values[f.name]) for f in fields(Limits)}),
     )

@@ -13,11 +13,10 @@ from typing import Iterable
 
 from ingest.errors import RefusedFile
 from ingest.findings import carry_over
-from ingest.model import Finding
+from ingest.model import Finding, ParsedReport
 from ingest.nationalformat import NONSTANDARD, national_format
-from ingest.parse import parse_report
 from ingest.read import body_of, held_reports, open_existing, previous_year
-from ingest.run import find_files
+from ingest.run import FileOutcome, find_files, parsed_in_workers
 
 READ_FULLY = "read fully"
 SUMS_BROKEN = "sums broken as published"
@@ -65,21 +64,19 @@ class NoSuchReport(RefusedFile):
 
 
 def check(targets: Iterable[str], data_dir: Path) -> list[Checked]:
-    """Files and report ids checked; with no targets, every report held."""
+    """Files and report ids checked; with no targets, every report held. Files are parsed in
+    worker processes, under the same limits as an ingest."""
     targets = list(targets)
     db = open_existing(data_dir)
     try:
         if not targets:
             return [_held(report) for report in held_reports(db)] if db is not None else []
-        checked = []
+        checked: list[Checked] = []
         for target in targets:
             path = Path(target)
-            if path.is_dir():
-                files, _ = find_files([path])
-                checked.extend(check_file(file, data_dir) for file in files)
-                continue
             if path.exists():
-                checked.append(check_file(path, data_dir))
+                files, _ = find_files([path])
+                checked.extend(check_file(file, parsed, data_dir) for file, parsed in parsed_in_workers(files, 0))
                 continue
             held = held_reports(db, [target]) if db is not None else []
             if not held:
@@ -91,12 +88,11 @@ def check(targets: Iterable[str], data_dir: Path) -> list[Checked]:
             db.close()
 
 
-def check_file(path: Path, data_dir: Path) -> Checked:
-    """A file read and checked as it would be stored, against its body's year before if held; nothing is stored."""
-    try:
-        report = parse_report(path)
-    except RefusedFile as error:
-        return Checked(str(path), refused=error.reason)
+def check_file(path: Path, parsed: ParsedReport | FileOutcome, data_dir: Path) -> Checked:
+    """A file's reading checked as it would be stored, against its body's year before if held; nothing is stored."""
+    if isinstance(parsed, FileOutcome):
+        return Checked(str(path), refused=(parsed.reason or "").removeprefix(f"{path}: "))
+    report = parsed
     checked = Checked(
         str(path),
         title=report.title,

@@ -32,3 +32,11 @@ class WorseReading(RefusedFile):
 
 class NothingToRestore(ReportbotError):
     """A report with no earlier reading kept (or no such report)."""
+
+
+class OverLimit(RefusedFile):
+    """Over one of the limits on what parsing a file may cost (config/defaults.toml)."""
+
+    def __init__(self, path: str | Path, reason: str, limit: str):
+        self.limit = limit
+        super().__init__(path, reason)

@@ -19,7 +19,8 @@ from ingest.values import format_number
 
 # Between the words and the number: 受理政府信息公开申请共17件, 办结 1191 件.
 _LINK = r"\s*(?:共|总计|合计|了|为|数为|数量为|[:：])?\s*"
-_NUMBER = r"(\d[\d,]*)\s*件"
+# Possessive, and never starting inside a run of digits: a long run of digits costs linear time.
+_NUMBER = r"(?<![\d,])(\d[\d,]*+)\s*件"
 
 
 @dataclass(frozen=True)

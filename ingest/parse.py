@@ -5,19 +5,22 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from config import Limits
+from ingest.limits import current_limits
 from ingest.model import ParsedReport, ReportWarning
 from ingest.nationalformat import NONSTANDARD, national_format
-from ingest.readers import read_document
+from ingest.readers import read_bytes, read_document
 from ingest.structure import read_structure
 from ingest.tables import extract_figures
 from ingest.findings import report_findings
 
 
-def parse_report(path: Path, data: bytes | None = None) -> ParsedReport:
-    """Parse a report file; raises RefusedFile (naming the file) when it cannot be one."""
+def parse_report(path: Path, data: bytes | None = None, limits: Limits | None = None) -> ParsedReport:
+    """Parse a report file; raises RefusedFile (naming the file) when it cannot be one or is over a limit."""
+    limits = limits or current_limits()
     if data is None:
-        data = path.read_bytes()
-    document = read_document(path, data)
+        data = read_bytes(path, limits)
+    document = read_document(path, data, limits)
     structure = read_structure(path, document)
     version = national_format().version_for_year(structure.year)
     report = ParsedReport(

@@ -9,14 +9,16 @@ import multiprocessing
 import os
 import sqlite3
 import threading
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from config import Limits
 from ingest.errors import NothingToRestore, RefusedFile, WorseReading
+from ingest.limits import current_limits
 from ingest.model import ParsedReport
 from ingest.parse import parse_report
+from ingest.workers import ParserPool, WorkerFailure
 from ingest.database import open_db
 from ingest.read import versions
 from ingest.sources import keep_source, source_path
@@ -27,7 +29,6 @@ log = logging.getLogger(__name__)
 # In a folder, files with these endings are taken (and files with none); a file named on
 # the command line is always tried, its type told by its content.
 REPORT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".htm", ".html", ".shtml", ".xhtml", ".pdf", ".docx", ""}
-_PARALLEL_FROM = 4  # fewer files than this are not worth starting processes for
 
 
 @dataclass
@@ -90,7 +91,11 @@ class IngestSummary:
 
 
 def find_files(paths: Iterable[Path]) -> tuple[list[Path], list[FileOutcome]]:
-    """The files to ingest, folders expanded in name order; missing paths refused."""
+    """The files to ingest, folders expanded in name order; missing paths refused.
+
+    A path that is there but no regular file (a FIFO, a socket, a device) is passed on, to be
+    refused by its stat without being opened (opening a FIFO blocks).
+    """
     files: list[Path] = []
     missing: list[FileOutcome] = []
     for path in paths:
@@ -100,21 +105,27 @@ def find_files(paths: Iterable[Path]) -> tuple[list[Path], list[FileOutcome]]:
                 for p in sorted(path.rglob("*"))
                 if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in REPORT_SUFFIXES
             )
-        elif path.is_file():
+        elif path.exists():
             files.append(path)
         else:
             missing.append(FileOutcome(str(path), "refused", reason=f"{path}: no such file or folder"))
     return files, missing
 
 
-def _parse(path: Path) -> ParsedReport | FileOutcome:
-    """Parse one file; a refusal (or a parser failure) comes back as an outcome, never raised."""
+def _parse(path: Path, limits: Limits) -> ParsedReport | FileOutcome:
+    """Parse one file; a refusal (or a parser failure) comes back as an outcome, never raised.
+
+    Runs in a worker process; MemoryError is left to the worker, which refuses the file
+    with the memory limit's name and makes way for a fresh process.
+    """
     try:
-        return parse_report(path)
+        return parse_report(path, limits=limits)
     except RefusedFile as error:
         return FileOutcome(str(path), "refused", reason=str(error))
     except OSError as error:
         return FileOutcome(str(path), "refused", reason=f"{path}: cannot be read ({error.strerror or error})")
+    except MemoryError:
+        raise
     except Exception as error:  # a bug in a parser must not stop the other files
         log.exception("parsing %s failed", path)
         return FileOutcome(str(path), "refused", reason=f"{path}: could not be parsed ({type(error).__name__}: {error})")
@@ -128,13 +139,15 @@ def process_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("forkserver")
 
 
-def _parsed(files: list[Path], workers: int) -> Iterator[tuple[Path, ParsedReport | FileOutcome]]:
-    if workers <= 1 or len(files) < _PARALLEL_FROM:
-        for path in files:
-            yield path, _parse(path)
-        return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=process_context()) as pool:
-        yield from zip(files, pool.map(_parse, files, chunksize=8))
+def parsed_in_workers(
+    files: list[Path], workers: int, limits: Limits | None = None
+) -> Iterator[tuple[Path, ParsedReport | FileOutcome]]:
+    """Each file parsed in a worker process, in order; never in this process (it may be the bot's)."""
+    with ParserPool(_parse, limits or current_limits(), min(workers, len(files)), process_context()) as pool:
+        for path, result in pool.map(files):
+            if isinstance(result, WorkerFailure):
+                result = FileOutcome(str(path), "refused", reason=f"{path}: {result.reason}")
+            yield path, result
 
 
 def ingest_paths(
@@ -145,12 +158,13 @@ def ingest_paths(
     replace: bool = False,
     on_file: Callable[[FileOutcome], None] | None = None,
     on_start: Callable[[int], None] | None = None,
+    limits: Limits | None = None,
 ) -> IngestSummary:
     """Ingest files and folders into the data dir; what was stored before stays if a file fails.
 
     A held report is never replaced by a worse reading of itself unless `replace`. When the
     disk fills, the file being stored is left out whole and the run stops, listing what it
-    did not try.
+    did not try. `limits` bound each file's parsing (default: the settings' limits).
     """
     files, missing = find_files(paths)
     summary = IngestSummary(list(missing))
@@ -164,7 +178,7 @@ def ingest_paths(
     workers = workers or os.cpu_count() or 1
     db = open_db(data_dir)
     try:
-        for position, (path, parsed) in enumerate(_parsed(files, workers)):
+        for position, (path, parsed) in enumerate(parsed_in_workers(files, workers, limits)):
             outcome = parsed if isinstance(parsed, FileOutcome) else _store(db, data_dir, path, parsed, replace)
             summary.outcomes.append(outcome)
             if on_file:
@@ -233,7 +247,7 @@ def restore_report(data_dir: Path, report_id: str) -> FileOutcome:
         path = source_path(data_dir, previous["sha256"])
         if not path.exists():
             raise NothingToRestore(f"the file of {report_id}'s earlier reading ({previous['source_file']}) was not kept")
-        ((_, parsed),) = _parsed([path], 1)
+        ((_, parsed),) = parsed_in_workers([path], 1)
         if isinstance(parsed, FileOutcome):
             return parsed
         parsed.source_file = previous["source_file"]

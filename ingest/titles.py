@@ -33,6 +33,8 @@ _MAX_TITLE_LINE = 120
 _MAX_BODY = 40
 # Look for the title among the first lines only: later ones quote other reports.
 TITLE_WINDOW = 30
+# A report names its body a few dozen times; more mentions than this say nothing new.
+_MENTIONS_READ = 200
 
 
 @dataclass(frozen=True)
@@ -117,10 +119,12 @@ def full_body_name(body: str, paragraphs: list[str]) -> str:
     if not own:
         return body
     counts: dict[str, int] = {}
+    mentions = 0
     for paragraph in paragraphs:
         text = fold(paragraph)
         start = text.find(body)
-        while start > 0:
+        while start > 0 and mentions < _MENTIONS_READ:
+            mentions += 1
             prefix = _place_before(text[max(0, start - 12) : start], own)
             if prefix:
                 counts[prefix] = counts.get(prefix, 0) + 1

@@ -7,12 +7,16 @@ times faster than through BeautifulSoup, which matters at thousands of reports.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import lxml.html
 from lxml import etree
 
+from config import Limits
 from ingest.document import Block, Document, Paragraph, Table
+from ingest.errors import UnsupportedFile
+from ingest.limits import check_table_cells, current_limits, over_limit
 
 _BLOCK_TAGS = (
     "p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -29,22 +33,28 @@ _SPACES = re.compile(r"[ \t\r\f\v\xa0\u2000-\u200b\u3000]+")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
-def read(path: Path, text: str) -> Document:
+def read(path: Path, text: str, limits: Limits | None = None) -> Document:
     """Parse the page; blank cells (&nbsp;) stay blank and merged cells keep their columns."""
-    root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", text))
+    limits = limits or current_limits()
+    try:
+        root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", text))
+    except (etree.ParserError, ValueError) as error:
+        raise UnsupportedFile(path, f"an HTML page that cannot be parsed ({error})") from None
+    if _deeper_than(limits.max_html_depth)(root):
+        raise over_limit(path, f"HTML elements nested {_depth(root)} deep", str(limits.max_html_depth), "max_html_depth")
     hints = {}
     title = root.find(".//title")
     if title is not None and title.text_content().strip():
         hints["title"] = title.text_content().strip()
+    # Each check walks up the element's ancestors and through its subtree: with the depth
+    # bounded above, nested chrome costs at most that many passes over the page.
     for element in list(root.iter(*_CHROME_TAGS)) + [e for e in root.iter() if _is_chrome(e)]:
         if element.getparent() is not None and _in_tree(element, root) and not _holds_report(element):
             element.drop_tree()
 
     tables: list[Table] = []
-    for element in list(root.iter("table")):
-        if any(parent.tag == "table" for parent in element.iterancestors()):
-            continue
-        tables.append(Table(rows=grid(element)))
+    for element in root.xpath("//table[not(ancestor::table)]"):
+        tables.append(Table(rows=grid(element, path, limits.max_table_cells)))
         mark = lxml.html.Element("p")
         mark.text = _TABLE_MARK.format(len(tables) - 1)
         mark.tail = element.tail
@@ -64,44 +74,74 @@ def read(path: Path, text: str) -> Document:
     return Document(blocks=blocks, kind="html", hints=hints)
 
 
-def grid(table: etree._Element) -> list[list[str | None]]:
-    """The table as a grid: a merged cell's text in its first position, None in the rest."""
+def grid(table: etree._Element, path: Path, max_cells: int) -> list[list[str | None]]:
+    """The table as a grid: a merged cell's text in its first position, None in the rest.
+
+    Work and memory grow with the grid, merged positions included; a grid of more than
+    `max_cells` positions is refused (max_table_cells) before it is finished.
+    """
     rows: list[list[str | None]] = []
-    pending: dict[tuple[int, int], bool] = {}  # positions covered by a rowspan from above
-    own_rows = [tr for tr in table.iter("tr") if _owner(tr) is table]
-    for r, tr in enumerate(own_rows):
+    # Per column, the first row below the table's current row that a rowspan from above no longer covers.
+    until: list[int] = []
+    cells = 0
+    for r, tr in enumerate(_own_rows(table)):
         row: list[str | None] = []
         c = 0
         for cell in tr:
             if cell.tag not in ("td", "th"):
                 continue
-            while pending.pop((r, c), False):
+            while c < len(until) and until[c] > r:
                 row.append(None)
                 c += 1
             text = _SPACES.sub("", cell.text_content()).strip()
             rowspan, colspan = _span(cell, "rowspan"), _span(cell, "colspan")
             row.append(text)
             row.extend([None] * (colspan - 1))
-            for dr in range(1, rowspan):
-                for dc in range(colspan):
-                    pending[(r + dr, c + dc)] = True
+            if rowspan > 1:
+                until.extend([0] * (c + colspan - len(until)))
+                for column in range(c, c + colspan):
+                    until[column] = max(until[column], r + rowspan)
             c += colspan
-        last = max((col for (row_no, col) in pending if row_no == r), default=-1)
-        while c <= last:
-            pending.pop((r, c), None)
-            row.append(None)
-            c += 1
+            check_table_cells(path, cells + len(row), max_cells)
+        while until and until[-1] <= r:
+            until.pop()  # spans that ended: later rows need not look at them
+        row.extend([None] * (len(until) - c))  # covered from above past this row's last cell
         rows.append(row)
+        cells += len(row)
     return rows
 
 
-def _owner(tr: etree._Element) -> etree._Element | None:
-    return next((a for a in tr.iterancestors() if a.tag == "table"), None)
+def _own_rows(table: etree._Element) -> list[etree._Element]:
+    """The table's rows in document order, not those of tables nested inside it."""
+    return _ROWS_AT(table, tables=_TABLES_ABOVE(table) + 1)
+
+
+_TABLES_ABOVE = etree.XPath("count(ancestor::table)")
+_ROWS_AT = etree.XPath(".//tr[count(ancestor::table) = $tables]")
+
+
+@lru_cache(maxsize=8)
+def _deeper_than(depth: int) -> etree.XPath:
+    """Whether any element nests deeper than `depth`: a path of depth + 1 steps, one level of
+    the tree per step, so the whole tree is read once (in C)."""
+    return etree.XPath("boolean(" + "/*" * (depth + 1) + ")")
+
+
+def _depth(root: etree._Element) -> int:
+    """How deep elements nest (the root counts one)."""
+    depth = deepest = 0
+    for event, _ in etree.iterwalk(root, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def _span(cell: etree._Element, name: str) -> int:
+    value = cell.get(name)
+    if value is None:
+        return 1
     try:
-        return max(1, min(int(str(cell.get(name, 1)).strip() or 1), 100))
+        return max(1, min(int(value.strip() or 1), 100))
     except ValueError:
         return 1
 

@@ -7,13 +7,16 @@ from pdfplumber's table finder, and only text outside those rows is read as pros
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from io import BytesIO
 from pathlib import Path
 
+from config import Limits
 from ingest.document import Block, Document, Paragraph, Table
-from ingest.errors import NotAReport, UnsupportedFile
+from ingest.errors import NotAReport, RefusedFile, UnsupportedFile
+from ingest.limits import current_limits, over_limit
 from ingest.nationalformat import section_number
 from ingest.readers.furniture import is_page_number
 
@@ -21,7 +24,8 @@ from ingest.readers.furniture import is_page_number
 _BARE_NUMBER = re.compile(r"^\d{1,3}$")
 _CJK = r"\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
 # pdfplumber puts a space wherever glyphs stand apart, which in Chinese text is noise.
-_SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
+_SPACES = re.compile(r"\s+")
+_CJK_CHAR = re.compile(rf"[{_CJK}]")
 _SENTENCE_MARKS = re.compile(r"[，。；！？,;]")
 _SECTION_END = ("。", "：", ":", "！", "？", "；")
 
@@ -31,28 +35,74 @@ for _noisy in ("pdfminer", "pdfplumber"):
 
 def tidy(text: str) -> str:
     """PDF text with the spaces between Chinese characters removed."""
-    return _SPACE_NEAR_CJK.sub("", text).strip()
+    return _SPACES.sub(_space_or_none, text).strip()
 
 
-def read(path: Path, data: bytes) -> Document:
-    """Read a PDF's text layer; a scanned PDF without one is refused."""
+def _space_or_none(match: re.Match[str]) -> str:
+    # Looking at the characters on either side keeps this linear: a pattern that looks
+    # ahead past a run of spaces (\s+(?=[CJK])) retries the run from each of its spaces.
+    text, start, end = match.string, match.start(), match.end()
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    return "" if _CJK_CHAR.match(before) or _CJK_CHAR.match(after) else match.group()
+
+
+def read(path: Path, data: bytes, limits: Limits | None = None) -> Document:
+    """Read a PDF's text layer; an encrypted, damaged, too long or scanned PDF is refused."""
     import pdfplumber
-    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.pdfpage import PDFPage
 
+    limits = limits or current_limits()
     try:
         pdf = pdfplumber.open(BytesIO(data))
-    except (PDFSyntaxError, Exception) as error:  # pdfminer raises many types for a broken file
-        raise UnsupportedFile(path, f"a corrupt or unreadable PDF ({type(error).__name__})") from None
+    except MemoryError:
+        raise
+    except Exception as error:  # pdfminer raises many types for a broken file
+        raise _refusal(path, error) from None
     items: list[tuple[str, object]] = []
     try:
         with pdf:
+            # Counting the page tree costs little; reading pages is the work the limit bounds.
+            pages = sum(1 for _ in itertools.islice(PDFPage.create_pages(pdf.doc), limits.max_pdf_pages + 1))
+            if pages > limits.max_pdf_pages:
+                raise over_limit(path, f"a PDF of more than {limits.max_pdf_pages} pages", f"{limits.max_pdf_pages} pages", "max_pdf_pages")
             for page in pdf.pages:
                 items.extend(_page_items(page))
+                page.close()  # its parsed objects: memory grows with one page, not with all
+    except (MemoryError, RefusedFile):
+        raise
     except Exception as error:
-        raise UnsupportedFile(path, f"a corrupt or unreadable PDF ({type(error).__name__}: {error})") from None
+        raise _refusal(path, error) from None
     if not any(kind == "line" for kind, _ in items):
         raise NotAReport(path, "the PDF has no text layer (a scanned 图片版 PDF cannot be read)")
     return Document(blocks=_blocks(items), kind="pdf")
+
+
+def _refusal(path: Path, error: Exception) -> UnsupportedFile:
+    """What a pdfminer or pdfplumber error means for a person: encrypted, or damaged and how."""
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFNoValidXRef, PDFPasswordIncorrect
+    from pdfminer.psexceptions import PSEOF
+
+    # pdfplumber wraps pdfminer's errors in its own PdfminerException.
+    cause = error.args[0] if error.args and isinstance(error.args[0], Exception) else error
+    if isinstance(cause, PDFPasswordIncorrect):
+        return UnsupportedFile(path, "an encrypted (password-protected) PDF: it opens only with its password")
+    if isinstance(cause, PDFEncryptionError):
+        return UnsupportedFile(path, f"an encrypted PDF whose encryption cannot be read ({_short(cause)})")
+    if isinstance(cause, (PSEOF, EOFError)):
+        reason = "it ends too early: truncated"
+    elif isinstance(cause, PDFNoValidXRef):
+        reason = "no valid cross-reference table"
+    elif "/Root" in str(cause):
+        reason = "no document catalogue"
+    else:
+        reason = _short(cause)
+    return UnsupportedFile(path, f"a damaged PDF ({reason})")
+
+
+def _short(error: BaseException) -> str:
+    text = " ".join(str(error).split()).strip("'\"")
+    return text[:100] or "its structure cannot be read"
 
 
 def _page_items(page) -> list[tuple[str, object]]:

@@ -85,7 +85,7 @@ def blocks_from_cells(cells: list[str]) -> list[Block]:
         run.clear()
 
     for cell in cells:
-        if section_number(cell) is not None or _is_prose(cell):
+        if cell and (section_number(cell) is not None or _is_prose(cell)):
             flush()
             blocks.append(Paragraph(cell))
         else:
