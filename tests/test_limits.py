@@ -278,6 +278,11 @@ HOSTILE = {
     "rows under a rowspan": lambda: _html("<table>" + '<tr><td rowspan="100">1</td></tr>' * 30_000 + "</table>"),
     "empty lines": lambda: (TITLE + "a\n" + "\n" * MB + "b\n").encode(),
     "a markdown row of many cells": lambda: (TITLE + ("| " + " | ".join(["1"] * (MB // 12)) + " |\n") * 3).encode(),
+    "a run of digits in the prose": lambda: (TITLE + "一、总体情况\n受理申请，" + "1" * (MB - 200) + "。\n").encode(),
+    "digits and commas in the prose": lambda: (TITLE + "一、总体情况\n受理申请，" + "1，" * (MB // 4) + "。\n").encode(),
+    "the body named again and again": lambda: (
+        TITLE + "一、总体情况\n" + "广西壮族自治区柳州市城中区人民政府，" * (MB // 54) + "\n"
+    ).encode(),
 }
 
 
