@@ -168,8 +168,8 @@ class BM25Index:
                 return segment.doc_terms[segment.doc_indptr[local] : segment.doc_indptr[local + 1]]
         return np.empty(0, dtype=np.int32)
 
-    def coverage(self, tokens: Sequence[str], passage: int, alternatives: Sequence[Sequence[str]] = ()) -> float:
-        """The share of the query's weight (idf) that the passage holds.
+    def coverage(self, tokens: Sequence[str], passages: Sequence[int], alternatives: Sequence[Sequence[str]] = ()) -> list[float]:
+        """For each passage, the share of the query's weight (idf) it holds.
 
         A word of the query that no passage has weighs as much as the rarest word, so a
         question about something else covers little. Each group of `alternatives` (the words
@@ -177,20 +177,22 @@ class BM25Index:
         """
         idf = self.idf()
         rarest = float(idf.max()) if len(idf) else 1.0
-        held = set(self.terms_of(passage).tolist())
-        total = covered = 0.0
-        for token in set(tokens):
-            term = self.vocabulary.get(token)
-            weight = float(idf[term]) if term is not None else rarest
-            total += weight
-            covered += weight if term in held else 0.0
-        for group in alternatives:
-            terms = [t for t in (self.vocabulary.get(word) for word in group) if t is not None]
-            if not terms:
-                continue  # words no report uses add nothing either way
-            total += max(float(idf[t]) for t in terms)
-            covered += max((float(idf[t]) for t in terms if t in held), default=0.0)
-        return covered / total if total > 0 else 0.0
+        known = [t for t in (self.vocabulary.get(token) for token in set(tokens)) if t is not None]
+        unknown = len(set(tokens)) - len(known)
+        groups = [np.asarray([t for t in (self.vocabulary.get(w) for w in group) if t is not None], dtype=np.int64)
+                  for group in alternatives]
+        groups = [g for g in groups if len(g)]  # words no report uses add nothing either way
+        terms = np.asarray(known, dtype=np.int64)
+        total = float(idf[terms].sum()) + unknown * rarest + sum(float(idf[g].max()) for g in groups)
+        if total <= 0:
+            return [0.0] * len(passages)
+        shares = []
+        for passage in passages:
+            held = self.terms_of(passage)
+            covered = float(idf[terms[np.isin(terms, held)]].sum())
+            covered += sum(float(idf[g[np.isin(g, held)]].max(initial=0.0)) for g in groups)
+            shares.append(covered / total)
+        return shares
 
     # ------------------------------------------------------------ saving
 

@@ -70,14 +70,11 @@ class PassageIndex:
                 (p for r in reports if (p := self.positions().get(r)) is not None), dtype=np.int32
             )
             allowed = lambda passages: np.isin(self.passage_report[passages], positions)  # noqa: E731
+        top = self.bm25.top(scored, k, allowed)
+        shares = self.bm25.coverage(tokens, [p for p, _ in top], alternatives)
         return [
-            Hit(
-                self.report_ids[int(self.passage_report[p])],
-                int(self.passage_ordinal[p]),
-                score,
-                self.bm25.coverage(tokens, p, alternatives),
-            )
-            for p, score in self.bm25.top(scored, k, allowed)
+            Hit(self.report_ids[int(self.passage_report[p])], int(self.passage_ordinal[p]), score, share)
+            for (p, score), share in zip(top, shares)
         ]
 
 

@@ -92,3 +92,17 @@ def test_nothing_changed_means_nothing_rebuilt(tmp_path, data_dir):
     ingest_paths(paths, data_dir, workers=1)
     saved = refresh_index(data_dir).saved_in
     assert refresh_index(data_dir).saved_in == saved
+
+
+def test_coverage_is_the_share_of_the_querys_weight_a_passage_holds():
+    index = BM25Index.build([["查阅", "地点", "政府"], ["政府", "公报"], ["政府", "网站"], ["春天"]])
+    idf = index.idf()
+    weight = {t: float(idf[index.vocabulary[t]]) for t in index.vocabulary}
+    [share] = index.coverage(["查阅", "政府"], [0])
+    assert share == pytest.approx(1.0)
+    # A word no passage holds weighs as much as the rarest one.
+    [share] = index.coverage(["查阅", "诗歌"], [0])
+    assert share == pytest.approx(weight["查阅"] / (weight["查阅"] + max(weight.values())))
+    # Words reports use for one of the question's words count once, held if any of them is.
+    [held, missed] = index.coverage(["查阅"], [0, 1], alternatives=[["地址", "地点"]])
+    assert held == pytest.approx(1.0) and missed == 0.0
