@@ -177,20 +177,18 @@ class BM25Index:
         """
         idf = self.idf()
         rarest = float(idf.max()) if len(idf) else 1.0
-        known = [t for t in (self.vocabulary.get(token) for token in set(tokens)) if t is not None]
-        unknown = len(set(tokens)) - len(known)
-        groups = [np.asarray([t for t in (self.vocabulary.get(w) for w in group) if t is not None], dtype=np.int64)
-                  for group in alternatives]
-        groups = [g for g in groups if len(g)]  # words no report uses add nothing either way
-        terms = np.asarray(known, dtype=np.int64)
-        total = float(idf[terms].sum()) + unknown * rarest + sum(float(idf[g].max()) for g in groups)
+        weights = [float(idf[t]) if t is not None else rarest for t in (self.vocabulary.get(w) for w in set(tokens))]
+        terms = [t for t in (self.vocabulary.get(w) for w in set(tokens)) if t is not None]
+        groups = [[t for t in (self.vocabulary.get(w) for w in group) if t is not None] for group in alternatives]
+        groups = [g for g in groups if g]  # words no report uses add nothing either way
+        total = sum(weights) + sum(max(float(idf[t]) for t in g) for g in groups)
         if total <= 0:
             return [0.0] * len(passages)
         shares = []
         for passage in passages:
-            held = self.terms_of(passage)
-            covered = float(idf[terms[np.isin(terms, held)]].sum())
-            covered += sum(float(idf[g[np.isin(g, held)]].max(initial=0.0)) for g in groups)
+            held = set(self.terms_of(passage).tolist())
+            covered = sum(float(idf[t]) for t in terms if t in held)
+            covered += sum(max((float(idf[t]) for t in g if t in held), default=0.0) for g in groups)
             shares.append(covered / total)
         return shares
 
