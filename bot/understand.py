@@ -18,7 +18,7 @@ from typing import Callable
 from config import config_file
 from index.tokenize import cut
 from ingest.nationalformat import fold, national_format, normalize_label
-from ingest.places import Place, body_place, gazetteer
+from ingest.places import LAST_CHARACTERS, Place, body_place, gazetteer
 from ingest.places import short_name as place_short_name
 
 # A year is 2020年 (or 2020年度); a bare 2020 counts only where it is not a count (超过2000件).
@@ -32,7 +32,7 @@ _RELATIVE_YEARS = {"前年": -2, "去年": -1, "上一年": -1, "上年度": -1,
 # 比去年, 比上一年: a comparison with the year before the report's, not a year of its own.
 _COMPARED = re.compile(r"(?:比|较|同比|相比|对比)(?:前年|去年|上一年|上年度|上年)")
 # A place not in the gazetteer (a new district, a town, a street) ends like one ...
-_PLACE_ENDINGS = tuple("省市区县州旗盟镇乡")
+_PLACE_ENDINGS = tuple(LAST_CHARACTERS)
 # ... but these stems make words that name no place: 我们县, 哪个区, 开发区, 本市, 社区.
 _NOT_PLACE_STEMS = frozenset(
     "我们 你们 他们 咱们 哪个 哪些 这个 那个 每个 各个 一个 某个 某某 本 该 全 各 我 这 那 其 某 "

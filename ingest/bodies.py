@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-_PLACE = r"[\u4e00-\u9fff]{2,8}?(?:省|自治区|市|自治州|地区|盟)"
+from ingest.places import ABOVE_ENDINGS
+
+_PLACE = rf"[\u4e00-\u9fff]{{2,8}}?(?:{'|'.join(ABOVE_ENDINGS)})"
 _LEADING_PLACES = re.compile(rf"^(?:{_PLACE})+(?=[\u4e00-\u9fff]{{2,}})")
 _GOVERNMENT = re.compile(r"人民政府$")
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+# Prose has a clause mark; navigation, signatures, headings and table labels do not.
+CLAUSE_MARKS = re.compile(r"[，。；！？,;]")
 
 
 @dataclass

@@ -15,10 +15,14 @@ from functools import cache
 from config import config_file
 
 # Endings of a division's name, longest first; the short name is what stands before them.
-_ENDINGS = (
+ENDINGS = (
     "特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县", "自治旗",
     "地区", "林区", "新区", "省", "市", "区", "县", "盟", "旗",
 )
+# Divisions that stand in front of a body's name (江苏省淮安市 in 江苏省淮安市洪泽区人民政府).
+ABOVE_ENDINGS = ("自治区", "自治州", "地区", "省", "市", "盟")
+# The last character of any place's name, towns included: what a word ending like a place ends with.
+LAST_CHARACTERS = frozenset(e[-1] for e in ENDINGS) | {"镇", "乡"}
 # Short names that are everyday words first (和平 is peace, 城中 is in 城中村).
 _NOT_SHORT_NAMES = frozenset(
     "和平 新华 城中 城东 城西 城南 城北 市中 中心 开发 高新 经济 新城 老城 城关 郊区 矿区 城区 "
@@ -94,7 +98,7 @@ class Gazetteer:
 
 def short_name(name: str) -> str | None:
     """What people call a division without its ending (淮安市 → 淮安), or None when that is no name."""
-    for ending in _ENDINGS:
+    for ending in ENDINGS:
         if name.endswith(ending) and len(name) > len(ending):
             stem = _ETHNIC.sub("", name[: -len(ending)]) or name[: -len(ending)]
             if len(stem) >= 2 and stem not in _NOT_SHORT_NAMES:

@@ -6,15 +6,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.document import Document, Paragraph, Table
+from ingest.document import CLAUSE_MARKS, Document, Paragraph, Table
 from ingest.errors import NotAReport
 from ingest.model import Passage
 from ingest.nationalformat import fold, national_format, section_number
 from ingest.titles import TITLE_WINDOW, find_title, full_body_name
 
 _DATE = re.compile(r"(?:发布|成文)(?:日期|时间)[:：]?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
-# Quotable prose has a clause mark; navigation, signatures and table labels do not.
-_PROSE = re.compile(r"[，。；！？,;]")
 _SENTENCE = re.compile(r"[^。！？!?]*[。！？!?]+[”’」）)]*|[^。！？!?]+$")
 _PASSAGE_MAX = 300
 _WHITESPACE = re.compile(r"[\s\u2000-\u200b\u3000\xa0]+")
@@ -55,7 +53,7 @@ def read_structure(path: Path, document: Document) -> ReportStructure:
             continue
         if fold(block.text) in fold(title):
             continue  # the title, or a line of it
-        if not _PROSE.search(block.text):
+        if not CLAUSE_MARKS.search(block.text):
             heading = block.text.strip()  # a sub-heading gives the next passage its context
             implied = _implied_section(heading, section)
             if implied is not None and implied not in structure.sections:

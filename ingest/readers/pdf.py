@@ -14,7 +14,7 @@ from io import BytesIO
 from pathlib import Path
 
 from config import Limits
-from ingest.document import Block, Document, Paragraph, Table
+from ingest.document import CLAUSE_MARKS, Block, Document, Paragraph, Table
 from ingest.errors import NotAReport, RefusedFile, UnsupportedFile
 from ingest.limits import current_limits, over_limit
 from ingest.nationalformat import section_number
@@ -26,7 +26,6 @@ _CJK = r"\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
 # pdfplumber puts a space wherever glyphs stand apart, which in Chinese text is noise.
 _SPACES = re.compile(r"\s+")
 _CJK_CHAR = re.compile(rf"[{_CJK}]")
-_SENTENCE_MARKS = re.compile(r"[，。；！？,;]")
 _SECTION_END = ("。", "：", ":", "！", "？", "；")
 
 for _noisy in ("pdfminer", "pdfplumber"):
@@ -140,7 +139,7 @@ def _is_table_row(cells: list[str | None]) -> bool:
     if len(filled) == 1:
         text = filled[0]
         # A block heading such as 第二十条第（一）项, not a wrapped line of a framed paragraph.
-        return len(text) <= 20 and not _SENTENCE_MARKS.search(text) and section_number(text) is None
+        return len(text) <= 20 and not CLAUSE_MARKS.search(text) and section_number(text) is None
     return False
 
 
@@ -175,7 +174,7 @@ def _blocks(items: list[tuple[str, object]]) -> list[Block]:
         # A line that stops short ends its paragraph only where a sentence or heading ends:
         # half-width characters make many lines inside a paragraph a little shorter.
         ended = previous_end < right - 2 * width and (
-            previous_text.endswith(_SECTION_END) or not _SENTENCE_MARKS.search(previous_text)
+            previous_text.endswith(_SECTION_END) or not CLAUSE_MARKS.search(previous_text)
         )
         if indented or ended or section_number(text) is not None or _ends_heading(paragraph):
             flush_paragraph()
