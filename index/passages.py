@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import errno
 import os
-import sqlite3
 import uuid
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.document import CLAUSE_MARKS, Document, Paragraph, Table
+from ingest.document import CLAUSE_MARKS, Document, Table
 from ingest.errors import NotAReport
 from ingest.model import Passage
 from ingest.nationalformat import fold, national_format, section_number

@@ -22,7 +22,7 @@ from ingest.errors import RefusedFile
 from ingest.parse import parse_report
 from ingest.readers.pdf import tidy
 from ingest.run import ingest_paths
-from reportgen import generate_report, render_html, render_text
+from reportgen import generate_report, render_text
 from tests.conftest import ROOT, SAMPLE
 
 TITLE = "柳州市城中区人民政府2020年政府信息公开工作年度报告\n\n"
