@@ -80,7 +80,7 @@ def extract_figures(
         match, item = entry.match, entry.item
         if match is None:
             if item.label is not None and any(clean(v) for v in item.values):
-                warnings.append(_unrecognised(item))
+                warnings.append(_unrecognised(item, version))
             continue
         key = (match.table, match.row.key)
         if key in seen:
@@ -397,10 +397,17 @@ def _longest_value_run(cells: list[str | None]) -> list[str]:
     return best
 
 
-def _unrecognised(item: _Item) -> ReportWarning:
+def _unrecognised(item: _Item, version: str) -> ReportWarning:
+    """A labelled row no row of the format took: unknown, or a Table 2 row away from its block's heading."""
+    fmt = national_format()
+    homes = [b for b in fmt.table(2).blocks_in(version) if _match_label([_labels(version, 2, b.key)], item.label or "")]
+    if homes:
+        why = f"is a row of {homes[0].label} printed where that heading is not above it"
+    else:
+        why = "is not in the national format"
     return ReportWarning(
         "table",
-        f"a table row labelled {item.label!r} is not in the national format; its cells are not stored",
+        f"a table row labelled {item.label!r} {why}; its cells are not stored",
         {"label": item.label, "cells": item.values},
     )
 

@@ -120,3 +120,13 @@ def test_a_row_blank_at_both_ends_with_no_evidence_is_refused():
     figures, warnings = extract_figures([(3, Table(rows=rows))], VERSION)
     assert "process_information" not in table3(figures)
     assert any("process_information" in str(w.detail) or "6.属于四类过程性信息" in w.message for w in warnings)
+
+
+def test_a_table2_row_away_from_its_block_heading_is_said_so_and_not_stored():
+    blocks = national_format().table(2).blocks_in(VERSION)
+    first, last = blocks[0], blocks[-1]
+    row = first.rows[0]
+    grid_rows = [[last.label], [last.rows[0].label, "7"], [row.label, "1", "2", "3"]]  # no heading of its own above
+    figures, warnings = extract_figures([(2, Table(rows=grid_rows))], VERSION)
+    assert not [f for f in figures if f.row == row.key]
+    assert any(f"a row of {first.label} printed where that heading is not above it" in w.message for w in warnings)
