@@ -319,54 +319,59 @@ def run_module(module: Module, trees: list[Path], seed: int, only: set[int] | No
     print(f"{module.path}: {len(every)} mutants, {len(chosen)} to run; its tests take {seconds:.0f} s", flush=True)
 
     outcomes: dict[int, Outcome] = {}
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))  # so that `finally` ends the children
     killers: Counter[str] = Counter()  # the tests that killed mutants of this module, run first for the next
     queue = list(chosen)
     running: dict[int, tuple[Child, Mutant, Path, Path]] = {}  # slot → the child, its mutant, its files
     done = 0
-    while queue or running:
-        for slot, tree in enumerate(trees):
-            if slot in running or not queue:
-                continue
-            mutant = queue.pop(0)
-            span = set(range(mutant.line, mutant.end_line + 1))
-            selection = baseline.selection(span, uses(source, mutant.line), killers)
-            before, after = mutant.diff(source)
-            outcome = Outcome(mutant.number, mutant.line, mutant.operator, mutant.function, before, after, "uncovered")
-            outcome.files = sorted({_file(s) for s in selection})
-            outcomes[mutant.number] = outcome
-            if not selection:
+    try:
+        while queue or running:
+            for slot, tree in enumerate(trees):
+                if slot in running or not queue:
+                    continue
+                mutant = queue.pop(0)
+                span = set(range(mutant.line, mutant.end_line + 1))
+                selection = baseline.selection(span, uses(source, mutant.line), killers)
+                before, after = mutant.diff(source)
+                outcome = Outcome(mutant.number, mutant.line, mutant.operator, mutant.function, before, after, "uncovered")
+                outcome.files = sorted({_file(s) for s in selection})
+                outcomes[mutant.number] = outcome
+                if not selection:
+                    done += 1
+                    print(f"  {done}/{len(chosen)} #{mutant.number} L{mutant.line} uncovered: {after[:100]}", flush=True)
+                    continue
+                failure, log = tree.with_name(f"{tree.name}.failure"), tree.with_name(f"{tree.name}.log")
+                failure.unlink(missing_ok=True)
+                child = Child(tree, selection, log, lambda: _FirstFailure(failure),
+                              mutant=(tree / module.path, mutant.apply(source)))
+                running[slot] = (child, mutant, failure, log)
+            for slot, (child, mutant, failure, log) in list(running.items()):
+                code = child.poll()
+                elapsed = time.monotonic() - child.started
+                if code is None and elapsed < timeout:
+                    continue
+                outcome = outcomes[mutant.number]
+                outcome.seconds = round(elapsed, 2)
+                if code is None:
+                    child.stop()
+                    outcome.status = "timeout"
+                elif code == 0:
+                    outcome.status = "survived"
+                elif code in (1, 2) or code < 0:
+                    outcome.status = "killed"  # a test failed, the module no longer imports, or it crashed
+                    outcome.killed_by = failure.read_text() if failure.exists() else f"exit {code}"
+                    killers[outcome.killed_by] += 1
+                else:
+                    outcome.status = "error"  # pytest could not run the selection: a fault of this tool
+                    outcome.killed_by = f"exit {code}; " + log.read_text()[-500:]
+                del running[slot]
                 done += 1
-                print(f"  {done}/{len(chosen)} #{mutant.number} L{mutant.line} uncovered: {after[:100]}", flush=True)
-                continue
-            failure, log = tree.with_name(f"{tree.name}.failure"), tree.with_name(f"{tree.name}.log")
-            failure.unlink(missing_ok=True)
-            child = Child(tree, selection, log, lambda: _FirstFailure(failure),
-                          mutant=(tree / module.path, mutant.apply(source)))
-            running[slot] = (child, mutant, failure, log)
-        for slot, (child, mutant, failure, log) in list(running.items()):
-            code = child.poll()
-            elapsed = time.monotonic() - child.started
-            if code is None and elapsed < timeout:
-                continue
-            outcome = outcomes[mutant.number]
-            outcome.seconds = round(elapsed, 2)
-            if code is None:
-                child.stop()
-                outcome.status = "timeout"
-            elif code == 0:
-                outcome.status = "survived"
-            elif code in (1, 2) or code < 0:
-                outcome.status = "killed"  # a test failed, the module no longer imports, or it crashed
-                outcome.killed_by = failure.read_text() if failure.exists() else f"exit {code}"
-                killers[outcome.killed_by] += 1
-            else:
-                outcome.status = "error"  # pytest could not run the selection: a fault of this tool
-                outcome.killed_by = f"exit {code}; " + log.read_text()[-500:]
-            del running[slot]
-            done += 1
-            shown = f": {outcome.after[:100]}" if outcome.status != "killed" else ""
-            print(f"  {done}/{len(chosen)} #{mutant.number} L{mutant.line} {outcome.status} {elapsed:.0f}s{shown}", flush=True)
-        time.sleep(POLL_SECONDS)
+                shown = f": {outcome.after[:100]}" if outcome.status != "killed" else ""
+                print(f"  {done}/{len(chosen)} #{mutant.number} L{mutant.line} {outcome.status} {elapsed:.0f}s{shown}", flush=True)
+            time.sleep(POLL_SECONDS)
+    finally:
+        for child, *_ in running.values():
+            child.stop()  # stopped (Ctrl-C, SIGTERM): no child goes on alone
     for tree in trees:
         (tree / module.path).write_text(source)
     return [outcomes[m.number] for m in chosen]
