@@ -1,0 +1,150 @@
+"""One report's figure for a cell: the value and the cell, rows added up, blanks never 0, the
+format's version, and what the report says against the cell."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from bot.answer import Engine
+from index.passages import ingest_and_index
+from reportgen import generate_report, render_html
+
+HUAIYIN = "淮安市淮阴区人民政府"
+QINGJIANGPU = "淮安市清江浦区人民政府"
+HUAIAN = "淮安市淮安区人民政府"
+TABLE4_COLUMNS = ("upheld", "corrected", "other_result", "pending", "total")
+
+
+def cell(report, table: int, row: str, column: str):
+    return next(v for k, (v, _) in report.cells.items() if (k[0], k[2], k[3]) == (table, row, column))
+
+
+def printed(report, changes: dict):
+    """The report with some cells printed otherwise: a number, or None for a blank."""
+    cells = dict(report.cells)
+    for (table, row, column), value in changes.items():
+        key = next(k for k in cells if (k[0], k[2], k[3]) == (table, row, column))
+        cells[key] = (value, "" if value is None else str(value))
+    return dataclasses.replace(report, cells=cells)
+
+
+HUAIYIN_2022 = generate_report(5, body=HUAIYIN, year=2022)
+HUAIYIN_2020 = generate_report(6, body=HUAIYIN, year=2020)
+# 新收 总计 one more than its parts: its row sum and the balance of Table 3 break.
+QINGJIANGPU_2022 = generate_report(7, body=QINGJIANGPU, year=2022)
+QINGJIANGPU_2022 = printed(QINGJIANGPU_2022, {(3, "new", "total"): cell(QINGJIANGPU_2022, 3, "new", "total") + 1})
+# 行政诉讼: 2 upheld without review, the 复议后起诉 upheld cell blank.
+LITIGATION = {(4, row, column): 0 for row in ("litigation_direct", "litigation_after_review") for column in TABLE4_COLUMNS}
+LITIGATION.update({(4, "litigation_direct", "upheld"): 2, (4, "litigation_direct", "total"): 2})
+HUAIAN_2022 = printed(generate_report(8, body=HUAIAN, year=2022), {**LITIGATION, (4, "litigation_after_review", "upheld"): None})
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("reports")
+    paths = []
+    for number, report in enumerate([HUAIYIN_2022, HUAIYIN_2020, QINGJIANGPU_2022, HUAIAN_2022]):
+        path = folder / f"{number}.html"
+        path.write_text(render_html(report), "utf-8")
+        paths.append(path)
+    data = folder / "data"
+    ingest_and_index(paths, data)
+    return Engine(data)
+
+
+def figure(engine, question):
+    answer = engine.answer(question)
+    assert answer.kind == "figure", answer.text
+    return answer
+
+
+def test_one_cell_with_its_applicants(engine):
+    answer = figure(engine, "淮阴区2022年新收申请多少")
+    new = cell(HUAIYIN_2022, 3, "new", "total")
+    assert (answer.value, answer.unit) == (new, "件")
+    assert (answer.source["row"], answer.source["column"], answer.source["raw"]) == ("一、本年新收政府信息公开申请数量", "总计", str(new))
+    assert answer.report["year"] == 2022
+    parts = [
+        f"{label} {cell(HUAIYIN_2022, 3, 'new', key)}件"
+        for key, label in [("natural_persons", "自然人"), ("businesses", "商业企业"), ("research", "科研机构"),
+                           ("public_interest", "社会公益组织"), ("legal_services", "法律服务机构"), ("other_orgs", "其他")]
+        if cell(HUAIYIN_2022, 3, "new", key)
+    ]
+    assert f"为 {new}件。其中{'，'.join(parts)}。\n来源：" in answer.text
+    assert "注意" not in answer.text
+
+
+def test_an_applicant_column_is_one_cell_without_a_breakdown(engine):
+    answer = figure(engine, "淮阴区2022年新收申请自然人多少")
+    assert (answer.value, answer.source["column"]) == (cell(HUAIYIN_2022, 3, "new", "natural_persons"), "自然人")
+    assert "其中" not in answer.text
+
+
+def test_rows_asked_together_are_added_up_and_each_shown(engine):
+    answer = figure(engine, "淮阴区2022年行政诉讼多少件")
+    direct, after_review = (cell(HUAIYIN_2022, 4, row, "total") for row in ("litigation_direct", "litigation_after_review"))
+    assert (answer.value, answer.unit) == (direct + after_review, "件")
+    assert (answer.source["row"], answer.source["column"]) == ("行政诉讼", "总计")
+    assert answer.source["rows"] == ["未经复议直接起诉", "复议后起诉"]
+    assert f"共 {direct + after_review}件，是以下各项相加：未经复议直接起诉 {direct}件，复议后起诉 {after_review}件。" in answer.text
+
+
+def test_rows_added_up_with_a_blank_give_no_total(engine):
+    """未经复议直接起诉 2 and 复议后起诉 blank: the total is not 2, it is not known."""
+    answer = figure(engine, "淮安区2022年行政诉讼结果维持多少")
+    assert answer.value is None
+    assert "未经复议直接起诉 2件，复议后起诉 空白；其中有空白的格，无法给出合计。" in answer.text
+    assert "共 2" not in answer.text
+
+
+def test_a_blank_cell_is_said_blank_never_0(engine):
+    answer = figure(engine, "淮安区2022年复议后起诉结果维持多少")
+    assert (answer.value, answer.source["raw"]) == (None, "")
+    assert (answer.source["row"], answer.source["column"]) == ("行政诉讼 / 复议后起诉", "结果维持")
+    assert "这一格在报告中是空白的，没有填写数字。" in answer.text
+
+
+def test_a_change_is_given_signed_with_what_the_report_printed(engine):
+    answer = figure(engine, "淮阴区2020年行政事业性收费本年增/减多少")
+    change = cell(HUAIYIN_2020, 2, "fees", "change")
+    assert (answer.value, answer.unit) == (change, "项")
+    assert (answer.source["row"], answer.source["column"]) == ("第二十条第（八）项 / 行政事业性收费", "本年增/减")
+    raw = next(r for k, (_, r) in HUAIYIN_2020.cells.items() if (k[0], k[2], k[3]) == (2, "fees", "change"))
+    shown = f"为 {change}项（原文“{raw}”）。" if raw != str(change) else f"为 {change}项。"
+    assert shown in answer.text
+
+
+def test_a_column_the_reports_version_lacks_is_no_figure(engine):
+    answer = engine.answer("淮阴区2022年收费本年增/减多少")
+    assert answer.kind == "none" and answer.value is None
+    assert "2021年版格式（国办公开办函〔2021〕30号），其表2中“收费”没有“本年增/减”这一列。" in answer.text
+
+
+def test_a_row_the_reports_version_lacks_is_no_figure(engine):
+    answer = engine.answer("淮阴区2020年未按收费通知的申请有多少")
+    assert answer.kind == "none" and answer.value is None
+    assert "2019年版格式（国办公开办函〔2019〕60号），其表格中没有“未按收费通知”这一项。" in answer.text
+
+
+def test_a_broken_sum_through_the_cell_is_said_with_the_figure(engine):
+    answer = figure(engine, "清江浦区2022年新收申请多少")
+    new = cell(QINGJIANGPU_2022, 3, "new", "total")
+    assert answer.value == new
+    assert f"注意：报告中“总计 = 自然人 + 法人或其他组织”在此处不成立（{new} 对 {new - 1}），以上数字照原文给出。" in answer.text
+    assert "注意：报告中“一 + 二 = 三（七）总计 + 四”在此处不成立" in answer.text
+    # The report's prose still gives the number the parts add up to.
+    assert f"申请{new - 1}件”，与表中数字不同；以上数字照表格给出。" in answer.text
+
+
+def test_a_broken_row_sum_is_said_for_each_cell_of_the_row(engine):
+    answer = figure(engine, "清江浦区2022年新收申请自然人多少")
+    assert "“总计 = 自然人 + 法人或其他组织”在此处不成立" in answer.text
+    assert "一 + 二 = 三" not in answer.text  # that sum holds in the 自然人 column
+
+
+def test_a_sum_broken_elsewhere_in_the_column_is_not_said(engine):
+    answer = figure(engine, "清江浦区2022年予以公开多少")
+    assert answer.value == cell(QINGJIANGPU_2022, 3, "disclosed", "total")
+    assert "不成立" not in answer.text
