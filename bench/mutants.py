@@ -315,7 +315,7 @@ def run_module(module: Module, trees: list[Path], seed: int, only: set[int] | No
         for pyc in _pyc(tree, module):
             pyc.unlink()  # never the unmutated code's bytecode for a mutant of the same size and second
     baseline, seconds = run_baseline(module, trees[0])
-    timeout = 2 * seconds + 30
+    timeout = 3 * seconds + 60  # the whole selection, slowed by a busy machine, with room to spare
     print(f"{module.path}: {len(every)} mutants, {len(chosen)} to run; its tests take {seconds:.0f} s", flush=True)
 
     outcomes: dict[int, Outcome] = {}
@@ -437,6 +437,29 @@ def survivors(module: Module, all_of_them: bool = False) -> list[dict]:
     ]
 
 
+def record_equivalent(keys: str, why: str) -> None:
+    """Append survivors (ingest/validate.py#17,18) to bench/mutants_equivalent.toml with the reason."""
+    path, numbers = keys.split("#")
+    wanted = {int(n) for n in numbers.split(",")}
+    results = RESULTS / f"{path.removesuffix('.py').replace('/', '.')}.json"
+    outcomes = [o for o in json.loads(results.read_text())["outcomes"] if o["number"] in wanted]
+    if len(outcomes) != len(wanted):
+        sys.exit(f"not in the last run of {path}: {sorted(wanted - {o['number'] for o in outcomes})}")
+    with EQUIVALENT.open("a") as out:
+        for o in outcomes:
+            out.write(
+                f"\n[[equivalent]]  # #{o['number']} L{o['line']} {o['operator']}\nmodule = {_toml(path)}\n"
+                f"before = {_toml(o['before'])}\nafter = {_toml(o['after'])}\nwhy = {_toml(why)}\n"
+            )
+
+
+def _toml(text: str) -> str:
+    """A TOML string that holds the text exactly (a literal string when it can be one)."""
+    if "\'" not in text and "\n" not in text:
+        return f"'{text}'"
+    return json.dumps(text, ensure_ascii=False)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("modules", nargs="*", help="paths of modules in [tool.mutants] (default: all)")
@@ -444,7 +467,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--survivors", action="store_true", help="run only what survived last time, unexplained")
     parser.add_argument("--list", action="store_true", help="list the unexplained survivors of the last run")
     parser.add_argument("--table", action="store_true", help="print the table of scores of the last runs")
+    parser.add_argument("--equivalent", nargs=2, metavar=("MODULE#N,…", "WHY"),
+                        help="record survivors of the last run as equivalent, with the reason")
     args = parser.parse_args(argv)
+    if args.equivalent:
+        record_equivalent(*args.equivalent)
+        return
 
     configured, seed = load_config()
     modules = [m for m in configured if not args.modules or m.path in args.modules]
