@@ -393,6 +393,9 @@ def understand(question: str, bodies: BodyNames, words: list[str] | None = None)
         result.vague_places = _vague_places(words)
 
     result.compared_with_previous = _COMPARED.search(remaining) is not None
+    # 比上年 is understood here; left in, 上年 (no year of its own) would be a word no cell explains.
+    for match in list(_COMPARED.finditer(remaining)):
+        remaining = _blank(remaining, match.start(), match.end())
     result.years = find_years(remaining)
     result.year = result.years[0] if result.years else None
     for match in reversed(list(_YEAR.finditer(remaining))):

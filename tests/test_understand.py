@@ -70,3 +70,20 @@ def test_a_question_about_something_else_that_is_counted_wants_a_passage():
     """12345热线 complaints are not information-disclosure applications."""
     understood = read("洪泽区2024年12345热线受理了多少群众诉求")
     assert understood.cell is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "城中区新收申请比去年多了多少",
+        "城中区2020年新收申请比上年多了多少",  # 上年: how reports themselves say it
+        "城中区2020年新收申请同比上年增长多少",
+        "城中区新收申请较上一年增加了多少",
+        "城中区新收申请相比上年度少了多少",
+    ],
+)
+def test_a_comparison_with_the_year_before_asks_for_the_figures(question):
+    understood = read(question)
+    assert understood.compared_with_previous
+    assert understood.cell is not None and understood.cell.rows == ("new",)
+    assert understood.wants_figure and understood.unexplained == []
