@@ -64,6 +64,15 @@ def test_compared_with_the_year_before_the_latest(question, data_dir):
     assert "少了111件，下降56.9%" in answer.text
 
 
+def test_compared_with_the_year_before_last_is_not_the_year_before(data_dir):
+    """2024年比前年: against 2022, which is not held; never against 2023."""
+    ingest_and_index([shared_report("hongze-2023.pdf"), shared_report("hongze-2024.pdf")], data_dir)
+    answer = Engine(data_dir).answer("洪泽区2024年行政强制比前年少了多少")
+    assert [(r["report"]["year"], r["value"]) for r in answer.rows] == [(2022, None), (2024, 84)]
+    assert answer.change is None
+    assert "2022年：没有这一年的报告" in answer.text and "无法算出变化" in answer.text
+
+
 def test_a_figure_over_every_year_held_with_a_missing_year_and_a_blank_cell_said(data_dir, tmp_path):
     body = "淮安市清江浦区人民政府"
     reports = [
