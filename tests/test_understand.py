@@ -87,3 +87,31 @@ def test_a_comparison_with_the_year_before_asks_for_the_figures(question):
     assert understood.compared_with_previous
     assert understood.cell is not None and understood.cell.rows == ("new",)
     assert understood.wants_figure and understood.unexplained == []
+
+
+@pytest.mark.parametrize(
+    "name, short, aliases",
+    [
+        ("淮安市洪泽区人民政府", "洪泽区", {"洪泽", "洪泽区", "洪泽区人民政府", "洪泽区政府", "洪泽政府", "淮安市洪泽区",
+                                       "淮安市洪泽区人民政府", "淮安市洪泽区政府"}),
+        ("江苏省人民政府", "江苏省", {"江苏", "江苏政府", "江苏省", "江苏省人民政府", "江苏省政府"}),
+        # A department: its place, and the place's short name, before each name the department goes by.
+        ("淮安市淮阴区发展和改革局", "淮阴区发展和改革局", {
+            "淮安市淮阴区发展和改革局", "淮安市淮阴区发展改革局", "淮安市淮阴区发改局", "淮阴区发展和改革局",
+            "淮阴区发展改革局", "淮阴区发改局", "淮阴发展和改革局", "淮阴发展改革局", "淮阴发改局"}),
+        ("淮安市发展和改革委员会", "淮安市发展和改革委员会", {
+            "淮安市发展和改革委员会", "淮安市发展改革委", "淮安市发改委", "淮安发展和改革委员会", "淮安发展改革委", "淮安发改委"}),
+        ("淮安市公安局", "淮安市公安局", {"淮安市公安局"}),  # no other name: never 公安 or 淮安 alone
+    ],
+)
+def test_the_names_people_use_for_a_body(name, short, aliases):
+    assert body_aliases(name, short) == aliases
+
+
+@pytest.mark.parametrize(
+    "text, year",
+    [("上一年", 2025), ("上年度", 2025), ("今年", 2026), ("本年度", 2026), ("比去年多了多少", None), ("超过2000件", None),
+     ("共2019件", None), ("2019年度", 2019), ("2020", 2020)],
+)
+def test_relative_and_bare_years(text, year):
+    assert find_year(text, today=date(2026, 11, 27)) == year
