@@ -357,8 +357,9 @@ def run_module(module: Module, trees: list[Path], seed: int, only: set[int] | No
                     outcome.status = "timeout"
                 elif code == 0:
                     outcome.status = "survived"
-                elif code in (1, 2) or code < 0:
-                    outcome.status = "killed"  # a test failed, the module no longer imports, or it crashed
+                elif code in (1, 2) or code < 0 or failure.exists():
+                    # A test failed, the module no longer imports (with node ids: pytest's usage error), or it crashed.
+                    outcome.status = "killed"
                     outcome.killed_by = failure.read_text() if failure.exists() else f"exit {code}"
                     killers[outcome.killed_by] += 1
                 else:
