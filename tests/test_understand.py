@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.understand import BodyNames, body_aliases, find_year, understand
+from bot.understand import BodyNames, Phrases, body_aliases, find_year, understand
 from index.tokenize import add_words, cut
 from ingest.nationalformat import fold
 
@@ -111,7 +111,18 @@ def test_the_names_people_use_for_a_body(name, short, aliases):
 @pytest.mark.parametrize(
     "text, year",
     [("上一年", 2025), ("上年度", 2025), ("今年", 2026), ("本年度", 2026), ("比去年多了多少", None), ("超过2000件", None),
-     ("共2019件", None), ("2019年度", 2019), ("2020", 2020)],
+     ("共2019件", None), ("收到2019件", None), ("超过2019", None), ("2019年度", 2019), ("2020", 2020)],
 )
 def test_relative_and_bare_years(text, year):
     assert find_year(text, today=date(2026, 11, 27)) == year
+
+
+def test_the_longest_phrase_first_then_the_leftmost():
+    phrases = Phrases({"行政复议": (1,), "复议": (2,), "行政": (3,), "政复": (4,)})
+    assert phrases.find("行政复议多少") == ("行政复议", (1,), 0)
+    assert phrases.find("复议行政") == ("复议", (2,), 0)
+    assert Phrases({"甲乙丙": (1,), "乙丙": (2,), "丁乙": (3,)}).find("丁乙丙") == ("丁乙", (3,), 0)
+
+
+def test_a_place_the_gazetteer_does_not_know_is_still_a_place():
+    assert read("梧桐县2020年收到多少申请").unknown_places == ["梧桐县"]
