@@ -39,13 +39,19 @@ QINGJIANGPU_2022 = printed(QINGJIANGPU_2022, {(3, "new", "total"): cell(QINGJIAN
 LITIGATION = {(4, row, column): 0 for row in ("litigation_direct", "litigation_after_review") for column in TABLE4_COLUMNS}
 LITIGATION.update({(4, "litigation_direct", "upheld"): 2, (4, "litigation_direct", "total"): 2})
 HUAIAN_2022 = printed(generate_report(8, body=HUAIAN, year=2022), {**LITIGATION, (4, "litigation_after_review", "upheld"): None})
+# One more application carried over from 2021 (and disclosed) than 2021 carried forward: every sum still holds.
+HUAIAN_2021 = generate_report(10, body=HUAIAN, year=2021)
+HUAIAN_2022 = printed(HUAIAN_2022, {
+    (3, row, column): cell(HUAIAN_2022, 3, row, column) + 1
+    for row in ("carried_over", "disclosed", "results_total") for column in ("natural_persons", "total")
+})
 
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory):
     folder = tmp_path_factory.mktemp("reports")
     paths = []
-    for number, report in enumerate([HUAIYIN_2022, HUAIYIN_2020, QINGJIANGPU_2022, HUAIAN_2022]):
+    for number, report in enumerate([HUAIYIN_2022, HUAIYIN_2020, QINGJIANGPU_2022, HUAIAN_2022, HUAIAN_2021]):
         path = folder / f"{number}.html"
         path.write_text(render_html(report), "utf-8")
         paths.append(path)
@@ -132,7 +138,8 @@ def test_a_broken_sum_through_the_cell_is_said_with_the_figure(engine):
     answer = figure(engine, "清江浦区2022年新收申请多少")
     new = cell(QINGJIANGPU_2022, 3, "new", "total")
     assert answer.value == new
-    assert f"注意：报告中“总计 = 自然人 + 法人或其他组织”在此处不成立（{new} 对 {new - 1}），以上数字照原文给出。" in answer.text
+    # Each caution a line of its own, between the figure and its source.
+    assert f"注意：报告中“总计 = 自然人 + 法人或其他组织”在此处不成立（{new} 对 {new - 1}），以上数字照原文给出。" in answer.text.splitlines()
     assert "注意：报告中“一 + 二 = 三（七）总计 + 四”在此处不成立" in answer.text
     # The report's prose still gives the number the parts add up to.
     assert f"申请{new - 1}件”，与表中数字不同；以上数字照表格给出。" in answer.text
@@ -148,3 +155,18 @@ def test_a_sum_broken_elsewhere_in_the_column_is_not_said(engine):
     answer = figure(engine, "清江浦区2022年予以公开多少")
     assert answer.value == cell(QINGJIANGPU_2022, 3, "disclosed", "total")
     assert "不成立" not in answer.text
+
+
+def test_a_heading_row_adds_up_its_rows_without_a_breakdown_by_applicant(engine):
+    answer = figure(engine, "淮阴区2022年不予公开多少")
+    parts = ["state_secret", "prohibited_by_law", "three_securities", "third_party", "internal_affairs",
+             "process_information", "enforcement_files", "administrative_query"]
+    assert answer.value == sum(cell(HUAIYIN_2022, 3, row, "total") for row in parts)
+    assert "是以下各项相加：1.属于国家秘密" in answer.text and "其中" not in answer.text
+
+
+def test_a_carry_over_unlike_last_years_is_said_only_for_the_carry_over(engine):
+    carried = figure(engine, "淮安区2022年上年结转多少")
+    assert carried.value == cell(HUAIAN_2022, 3, "carried_over", "total")
+    assert "注意：本年的上年结转数与2021年报告的结转下年度数不一致。" in carried.text.splitlines()
+    assert "注意" not in figure(engine, "淮安区2022年新收申请多少").text
