@@ -126,3 +126,20 @@ def test_the_longest_phrase_first_then_the_leftmost():
 
 def test_a_place_the_gazetteer_does_not_know_is_still_a_place():
     assert read("梧桐县2020年收到多少申请").unknown_places == ["梧桐县"]
+
+
+@pytest.mark.parametrize("department", ["公安局", "卫健委", "审计署", "交通运输厅", "政务服务中心"])
+def test_a_department_of_a_body_held_is_another_body(department):
+    """洪泽区公安局 is not 洪泽区人民政府: its figures are not the government's."""
+    understood = read(f"洪泽区{department}收到多少申请")
+    assert understood.other_body == f"洪泽区{department}"
+
+
+@pytest.mark.parametrize("unit", list("件项个次元万条人家余多起宗份"))
+def test_a_number_before_a_unit_is_no_year(unit):
+    assert find_year(f"收到2019{unit}申请", today=date(2026, 11, 27)) is None
+
+
+@pytest.mark.parametrize("text, year", [("二〇一九年", 2019), ("二零二四年", 2024), ("二〇三五年", 2035), ("二〇六七年", 2067), ("二〇八九年", 2089)])
+def test_a_year_in_chinese_digits(text, year):
+    assert find_year(text) == year
