@@ -55,6 +55,13 @@ def engine(tmp_path_factory):
         path = folder / f"{number}.html"
         path.write_text(render_html(report), "utf-8")
         paths.append(path)
+    # A report from before the national format: text only.
+    paths.append(folder / "2018.txt")
+    paths[-1].write_text(
+        f"{HUAIYIN}2018年政府信息公开工作年度报告\n\n一、概述\n\n2018年，我区认真贯彻《中华人民共和国政府信息公开条例》，"
+        "全年共受理政府信息公开申请12件，均已按时答复。\n\n二、主动公开政府信息情况\n\n全年主动公开政府信息356条。\n",
+        "utf-8",
+    )
     data = folder / "data"
     ingest_and_index(paths, data)
     return Engine(data)
@@ -170,3 +177,15 @@ def test_a_carry_over_unlike_last_years_is_said_only_for_the_carry_over(engine):
     assert carried.value == cell(HUAIAN_2022, 3, "carried_over", "total")
     assert "注意：本年的上年结转数与2021年报告的结转下年度数不一致。" in carried.text.splitlines()
     assert "注意" not in figure(engine, "淮安区2022年新收申请多少").text
+
+
+def test_a_report_from_before_the_national_format_has_no_table_figures(engine):
+    answer = engine.answer("淮阴区2018年新收申请多少")
+    assert answer.kind == "none" and answer.value is None
+    assert answer.text.startswith("淮安市淮阴区人民政府 2018年的报告不是国家统一格式（2019年以前），没有可查的表格数字。")
+
+
+def test_words_that_only_hint_at_a_column_leave_the_tables_default(engine):
+    """多少件 hints at 处理决定数量, which 规范性文件 lacks: its default column answers."""
+    answer = figure(engine, "淮阴区2020年规范性文件多少件")
+    assert (answer.source["column"], answer.value) == ("对外公开总数量", cell(HUAIYIN_2020, 2, "normative_documents", "in_force"))
