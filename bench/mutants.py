@@ -302,8 +302,9 @@ def run_baseline(module: Module, tree: Path) -> tuple[Baseline, float]:
     return Baseline(data["items"], data["shared"], data["durations"], lines), seconds
 
 
-def run_module(module: Module, trees: list[Path], seed: int, only: set[int] | None) -> list[Outcome]:
-    """Every mutant of a module (or a sample, or `only` those numbers), run in parallel over the trees."""
+def run_module(module: Module, trees: list[Path], seed: int, only: set[int] | None) -> tuple[list[Outcome], int]:
+    """Every mutant of a module (or a sample, or `only` those numbers), run in parallel over the trees;
+    and how many mutants the module has."""
     source = (ROOT / module.path).read_text()
     every = mutants(module.path, source, module.functions)
     chosen = every
@@ -375,7 +376,7 @@ def run_module(module: Module, trees: list[Path], seed: int, only: set[int] | No
             child.stop()  # stopped (Ctrl-C, SIGTERM): no child goes on alone
     for tree in trees:
         (tree / module.path).write_text(source)
-    return [outcomes[m.number] for m in chosen]
+    return [outcomes[m.number] for m in chosen], len(every)
 
 
 # ---------------------------------------------------------------- results and scores
@@ -494,8 +495,7 @@ def main(argv: list[str] | None = None) -> None:
         for module in modules:
             only = {o["number"] for o in survivors(module)} if args.survivors else None
             started = time.monotonic()
-            outcomes = run_module(module, trees, seed, only)
-            generated = len(mutants(module.path, (ROOT / module.path).read_text(), module.functions))
+            outcomes, generated = run_module(module, trees, seed, only)
             save(module, outcomes, generated, merge=args.survivors)
             print(f"{module.path}: done in {time.monotonic() - started:.0f} s", flush=True)
         for tree in trees:
