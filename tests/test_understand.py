@@ -143,3 +143,9 @@ def test_a_number_before_a_unit_is_no_year(unit):
 @pytest.mark.parametrize("text, year", [("二〇一九年", 2019), ("二零二四年", 2024), ("二〇三五年", 2035), ("二〇六七年", 2067), ("二〇八九年", 2089)])
 def test_a_year_in_chinese_digits(text, year):
     assert find_year(text) == year
+
+
+@pytest.mark.parametrize("place", ["东海湾省", "东海湾市", "东海湾县", "东海湾区"])
+def test_a_place_named_before_its_government_is_a_place_not_held(place):
+    """jieba cuts 东海湾省 apart (东 / 海湾 / 省): the words before 人民政府 still name the place."""
+    assert place in read(f"{place}人民政府收到多少申请").unknown_places
