@@ -4,6 +4,7 @@ format's version, and what the report says against the cell."""
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 
@@ -14,6 +15,7 @@ from reportgen import generate_report, render_html
 HUAIYIN = "淮安市淮阴区人民政府"
 QINGJIANGPU = "淮安市清江浦区人民政府"
 HUAIAN = "淮安市淮安区人民政府"
+HONGZE = "淮安市洪泽区人民政府"
 TABLE4_COLUMNS = ("upheld", "corrected", "other_result", "pending", "total")
 
 
@@ -47,13 +49,24 @@ HUAIAN_2022 = printed(HUAIAN_2022, {
 })
 
 
+# A report whose 2.重复申请 row is lost (its <tr> taken out): Table 3 is read without it.
+HONGZE_2022 = generate_report(12, body=HONGZE, year=2022)
+HONGZE_2022 = printed(HONGZE_2022, {(3, "repeated", "total"): 4, (3, "repeated", "natural_persons"): 4})
+
+
+def without_row(html: str, label: str) -> str:
+    (row,) = re.findall(rf"<tr>(?:(?!</tr>).)*{re.escape(label)}(?:(?!</tr>).)*</tr>", html, flags=re.S)
+    return html.replace(row, "")
+
+
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory):
     folder = tmp_path_factory.mktemp("reports")
     paths = []
-    for number, report in enumerate([HUAIYIN_2022, HUAIYIN_2020, QINGJIANGPU_2022, HUAIAN_2022, HUAIAN_2021]):
+    for number, report in enumerate([HUAIYIN_2022, HUAIYIN_2020, QINGJIANGPU_2022, HUAIAN_2022, HUAIAN_2021, HONGZE_2022]):
         path = folder / f"{number}.html"
-        path.write_text(render_html(report), "utf-8")
+        html = render_html(report)
+        path.write_text(without_row(html, "2.重复申请") if report is HONGZE_2022 else html, "utf-8")
         paths.append(path)
     # A report from before the national format: text only.
     paths.append(folder / "2018.txt")
@@ -189,3 +202,16 @@ def test_words_that_only_hint_at_a_column_leave_the_tables_default(engine):
     """多少件 hints at 处理决定数量, which 规范性文件 lacks: its default column answers."""
     answer = figure(engine, "淮阴区2020年规范性文件多少件")
     assert (answer.source["column"], answer.value) == ("对外公开总数量", cell(HUAIYIN_2020, 2, "normative_documents", "in_force"))
+
+
+def test_a_row_not_read_is_no_figure(engine):
+    answer = engine.answer("洪泽区2022年重复申请多少")
+    assert answer.kind == "none" and answer.value is None
+    assert answer.text.startswith("淮安市洪泽区人民政府 2022年的报告中没有读到表3里“重复申请”这一格。")
+
+
+def test_a_heading_with_a_row_not_read_has_no_total(engine):
+    """（五）不予处理 adds up five rows; with 2.重复申请 (4件) not read, the other four are not its total."""
+    answer = engine.answer("洪泽区2022年不予处理多少")
+    assert answer.kind == "none" and answer.value is None
+    assert "没有读到表3里“不予处理”这一格" in answer.text
