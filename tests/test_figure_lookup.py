@@ -215,3 +215,28 @@ def test_a_heading_with_a_row_not_read_has_no_total(engine):
     answer = engine.answer("洪泽区2022年不予处理多少")
     assert answer.kind == "none" and answer.value is None
     assert "没有读到表3里“不予处理”这一格" in answer.text
+
+
+def test_a_change_the_2019_format_prints_is_that_one_figure(engine):
+    answer = figure(engine, "淮阴区2020年行政处罚本年增加了多少")
+    assert (answer.source["column"], answer.value) == ("本年增/减", cell(HUAIYIN_2020, 2, "penalties", "change"))
+
+
+def test_a_change_between_years_is_worked_out_across_the_formats(engine):
+    answer = engine.answer("淮阴区2022年行政处罚比2020年增加了多少")
+    assert answer.kind == "series"
+    old, new = cell(HUAIYIN_2020, 2, "penalties", "decisions"), cell(HUAIYIN_2022, 2, "penalties", "decisions")
+    assert [(r["report"]["year"], r["value"]) for r in answer.rows] == [(2020, old), (2022, new)]
+    assert answer.change["delta"] == new - old
+
+
+def test_a_series_keeps_the_column_asked_for(engine):
+    answer = engine.answer("淮阴区历年新收申请自然人多少")
+    assert answer.kind == "series" and answer.source["column"] == "自然人"
+    assert [(r["report"]["year"], r["value"]) for r in answer.rows] == [
+        (2018, None),  # a report before the national format: no table figures
+        (2019, None),
+        (2020, cell(HUAIYIN_2020, 3, "new", "natural_persons")),
+        (2021, None),
+        (2022, cell(HUAIYIN_2022, 3, "new", "natural_persons")),
+    ]

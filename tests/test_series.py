@@ -103,6 +103,17 @@ def test_a_ranking_of_the_districts_of_a_city(data_dir, tmp_path):
     assert answer.text.splitlines()[1].startswith(f"1. {expected[0][1]}")
 
 
+def test_a_ranking_puts_the_largest_first_and_a_blank_last(data_dir, tmp_path):
+    """Whatever the bodies' order by name: 30 before 5, and the blank after both, never as 0."""
+    first, second, third = sorted(DISTRICTS)
+    values = {first: None, second: 5, third: 30}
+    reports = [generate_report(20, body=CITY, year=2023)]
+    reports += [with_new_total(generate_report(21 + n, body=name, year=2023), values[name]) for n, name in enumerate(DISTRICTS)]
+    engine = stored(reports, tmp_path / "reports", data_dir)
+    answer = engine.answer("淮安市各区县2023年收到申请排名")
+    assert [(r["report"]["body"], r["value"]) for r in answer.rows] == [(third, 30), (second, 5), (first, None)]
+
+
 def test_two_bodies_compared(data_dir, tmp_path):
     reports = [generate_report(20 + n, body=name, year=2022) for n, name in enumerate(DISTRICTS[:2])]
     engine = stored(reports, tmp_path / "reports", data_dir)
