@@ -36,7 +36,10 @@ HUAIYIN_2022 = generate_report(5, body=HUAIYIN, year=2022)
 HUAIYIN_2020 = generate_report(6, body=HUAIYIN, year=2020)
 # 新收 总计 one more than its parts: its row sum and the balance of Table 3 break.
 QINGJIANGPU_2022 = generate_report(7, body=QINGJIANGPU, year=2022)
-QINGJIANGPU_2022 = printed(QINGJIANGPU_2022, {(3, "new", "total"): cell(QINGJIANGPU_2022, 3, "new", "total") + 1})
+QINGJIANGPU_2022 = printed(QINGJIANGPU_2022, {
+    (3, "new", "total"): cell(QINGJIANGPU_2022, 3, "new", "total") + 1,
+    (4, "review", "total"): cell(QINGJIANGPU_2022, 4, "review", "total") + 1,  # and Table 4's 行政复议 row
+})
 # 行政诉讼: 2 upheld without review, the 复议后起诉 upheld cell blank.
 LITIGATION = {(4, row, column): 0 for row in ("litigation_direct", "litigation_after_review") for column in TABLE4_COLUMNS}
 LITIGATION.update({(4, "litigation_direct", "upheld"): 2, (4, "litigation_direct", "total"): 2})
@@ -233,6 +236,10 @@ def test_a_change_between_years_is_worked_out_across_the_formats(engine):
 def test_a_series_keeps_the_column_asked_for(engine):
     answer = engine.answer("淮阴区历年新收申请自然人多少")
     assert answer.kind == "series" and answer.source["column"] == "自然人"
+    assert answer.text.splitlines()[0] == f"{HUAIYIN} 一、本年新收政府信息公开申请数量（自然人），历年："
+    natural = cell(HUAIYIN_2022, 3, "new", "natural_persons")
+    assert f"2022年：{natural}件（《{HUAIYIN_2022.title}》）" in answer.text.splitlines()
+    assert answer.rows[3]["report"] == {"id": None, "body": "", "year": 2021, "title": None}
     assert [(r["report"]["year"], r["value"]) for r in answer.rows] == [
         (2018, None),  # a report before the national format: no table figures
         (2019, None),
@@ -240,3 +247,18 @@ def test_a_series_keeps_the_column_asked_for(engine):
         (2021, None),
         (2022, cell(HUAIYIN_2022, 3, "new", "natural_persons")),
     ]
+
+
+def test_a_caution_of_another_table_does_not_hide_this_tables(engine):
+    answer = figure(engine, "清江浦区2022年行政复议总计多少")
+    total = cell(QINGJIANGPU_2022, 4, "review", "total")
+    assert answer.value == total
+    assert f"注意：报告中“总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结”在此处不成立（{total} 对 {total - 1}），以上数字照原文给出。" in answer.text.splitlines()
+
+
+def test_a_series_row_keeps_its_cautions(engine):
+    answer = engine.answer("清江浦区2022年新收申请比2021年多了多少")
+    assert answer.kind == "series"
+    lines = answer.text.splitlines()
+    assert any(line.startswith("  注意：报告中“总计 = 自然人 + 法人或其他组织”在此处不成立（") for line in lines)
+    assert "2021年：没有这一年的报告" in answer.text.splitlines()
