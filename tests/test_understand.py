@@ -128,7 +128,7 @@ def test_a_place_the_gazetteer_does_not_know_is_still_a_place():
     assert read("梧桐县2020年收到多少申请").unknown_places == ["梧桐县"]
 
 
-@pytest.mark.parametrize("department", ["公安局", "卫健委", "审计署", "交通运输厅", "政务服务中心"])
+@pytest.mark.parametrize("department", ["公安局", "卫健委", "卫生健康委员会", "审计署", "交通运输厅", "政务服务中心"])
 def test_a_department_of_a_body_held_is_another_body(department):
     """洪泽区公安局 is not 洪泽区人民政府: its figures are not the government's."""
     understood = read(f"洪泽区{department}收到多少申请")
@@ -140,7 +140,7 @@ def test_a_number_before_a_unit_is_no_year(unit):
     assert find_year(f"收到2019{unit}申请", today=date(2026, 11, 27)) is None
 
 
-@pytest.mark.parametrize("text, year", [("二〇一九年", 2019), ("二零二四年", 2024), ("二〇三五年", 2035), ("二〇六七年", 2067), ("二〇八九年", 2089)])
+@pytest.mark.parametrize("text, year", [("有二〇二〇年的报告吗", 2020), ("二〇一九年", 2019), ("二零二四年", 2024), ("二〇三五年", 2035), ("二〇六七年", 2067), ("二〇八九年", 2089)])
 def test_a_year_in_chinese_digits(text, year):
     assert find_year(text) == year
 
@@ -149,3 +149,15 @@ def test_a_year_in_chinese_digits(text, year):
 def test_a_place_named_before_its_government_is_a_place_not_held(place):
     """jieba cuts 东海湾省 apart (东 / 海湾 / 省): the words before 人民政府 still name the place."""
     assert place in read(f"{place}人民政府收到多少申请").unknown_places
+
+
+def test_the_second_body_named_after_a_year_is_still_found():
+    assert read("2024年洪泽区和市南区罚款谁多").body_groups == [(2,), (1,)]
+
+
+@pytest.mark.parametrize("question", ["洪泽区2024年的申请", "洪泽区2024年收费"])
+def test_a_word_that_only_weakly_names_a_row_asks_no_figure_alone(question):
+    """申请, 收费 alone may be about how applications are handled: a figure needs 多少 or the like."""
+    understood = read(question)
+    assert understood.cell is not None and not understood.wants_figure
+    assert read(question + "多少").wants_figure
