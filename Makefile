@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SAMPLE := samples/liuzhou-chengzhong-2020.txt
 
-.PHONY: install run test eval bench chart soak clean
+.PHONY: install run test eval bench chart soak mutants clean
 
 $(BIN)/reportbot: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,5 +45,15 @@ chart: install
 soak: install
 	$(BIN)/python -m bench.soak
 
+# Mutation testing of the modules where a wrong line means a wrong figure, a score per module
+# (docs/mutants.md). Not in CI: an hour or more on two cores. One module:
+# make mutants MUTANTS=ingest/values.py; again only what survived: MUTANTS=--survivors.
+$(VENV)/.mutation: $(BIN)/reportbot
+	$(BIN)/pip install --quiet -e '.[test,browse,mutation]'
+	touch $@
+
+mutants: $(VENV)/.mutation
+	$(BIN)/python -m bench.mutants --jobs 2 $(MUTANTS)
+
 clean:
-	rm -rf $(VENV) data .pytest_cache
+	rm -rf $(VENV) data .pytest_cache mutants

@@ -324,8 +324,9 @@ class Snapshot:
                 f"{report.label}的报告采用{_version_name(report.format)}，"
                 f"其表{cell.table}中“{cell.words}”没有“{cell.column_words}”这一列。",
             )
-        leaves = [leaf for row in cell.rows for leaf in self._stored_rows(report, cell.table, block, row)]
-        if not leaves:
+        found = [self._stored_rows(report, cell.table, block, row) for row in cell.rows]
+        leaves = [leaf for rows in found if rows is not None for leaf in rows]
+        if not leaves or None in found:
             return self.none(question, f"{report.label}的报告中没有读到表{cell.table}里“{cell.words}”这一格。")
         cells = self._cells(report.id, cell.table, leaves, column.key)
         if len(cells) < len(leaves):
@@ -395,13 +396,19 @@ class Snapshot:
                 return block.column(key)
         return block.columns[0]
 
-    def _stored_rows(self, report: ReportRef, table: int, block, row: str, stored: set[str] | None = None) -> list[str]:
-        """The rows holding a row's figures: itself if stored, else its children (a heading)."""
+    def _stored_rows(
+        self, report: ReportRef, table: int, block, row: str, stored: set[str] | None = None
+    ) -> list[str] | None:
+        """The rows holding a row's figures: itself if stored, else its children (a heading); None when
+        one of them was not read, since the rows read would not add up to the heading's figure."""
         stored = read.stored_rows(self.conn, report.id, table) if stored is None else stored  # type: ignore[arg-type]
         if row in stored:
             return [row]
         children = block.children(row, report.format)
-        return [leaf for child in children for leaf in self._stored_rows(report, table, block, child.key, stored)]
+        found = [self._stored_rows(report, table, block, child.key, stored) for child in children]
+        if not children or None in found:
+            return None
+        return [leaf for rows in found for leaf in rows]  # type: ignore[union-attr]
 
     def _cells(self, report_id: str, table: int, rows: list[str], column: str) -> list[tuple[str, Any, str, str]]:
         """(label, value, unit, raw) of the rows' cells in a column, in the rows' order."""

@@ -72,7 +72,7 @@ def _over_years(snapshot: "Snapshot", understood: Understanding) -> "Answer":
     years = sorted(set(understood.years))
     if understood.compared_with_previous:
         latest = years[-1] if years else held[-1].year
-        years = [latest - 1, latest]
+        years = [latest - understood.compared_years_back, latest]
     every_year = not years
     if every_year:
         years = list(range(held[0].year, held[-1].year + 1))  # every year from the first held, gaps said

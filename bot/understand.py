@@ -75,6 +75,7 @@ class Understanding:
     year: int | None = None
     years: list[int] = field(default_factory=list)  # every year named, in order
     compared_with_previous: bool = False  # 比去年, 比上一年
+    compared_years_back: int = 1  # 2 for 比前年: the year before the year before
     series: bool = False  # the figure over every year held (历年)
     change: bool = False  # how the figure changed between two years (多了多少, 增长了百分之几)
     ranking: bool = False  # the figure across bodies (排名, 谁多, A和B各多少)
@@ -392,7 +393,12 @@ def understand(question: str, bodies: BodyNames, words: list[str] | None = None)
     if not result.body_groups:
         result.vague_places = _vague_places(words)
 
-    result.compared_with_previous = _COMPARED.search(remaining) is not None
+    compared = _COMPARED.search(remaining)
+    result.compared_with_previous = compared is not None
+    result.compared_years_back = 2 if compared is not None and compared.group(0).endswith("前年") else 1
+    # 比上年 is understood here; left in, 上年 (no year of its own) would be a word no cell explains.
+    for match in list(_COMPARED.finditer(remaining)):
+        remaining = _blank(remaining, match.start(), match.end())
     result.years = find_years(remaining)
     result.year = result.years[0] if result.years else None
     for match in reversed(list(_YEAR.finditer(remaining))):

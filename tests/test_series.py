@@ -56,11 +56,21 @@ def test_the_change_between_two_years_in_numbers_and_words(data_dir):
     assert (answer.source["table"], answer.source["row"], answer.source["column"]) == (3, *NEW)
 
 
-def test_compared_with_the_year_before_the_latest(data_dir):
+@pytest.mark.parametrize("question", ["洪泽区行政强制比去年少了多少", "洪泽区行政强制比上年少了多少"])
+def test_compared_with_the_year_before_the_latest(question, data_dir):
     ingest_and_index([shared_report("hongze-2023.pdf"), shared_report("hongze-2024.pdf")], data_dir)
-    answer = Engine(data_dir).answer("洪泽区行政强制比去年少了多少")
+    answer = Engine(data_dir).answer(question)
     assert answer.change == {"from_year": 2023, "to_year": 2024, "delta": -111, "percent": -56.9}
     assert "少了111件，下降56.9%" in answer.text
+
+
+def test_compared_with_the_year_before_last_is_not_the_year_before(data_dir):
+    """2024年比前年: against 2022, which is not held; never against 2023."""
+    ingest_and_index([shared_report("hongze-2023.pdf"), shared_report("hongze-2024.pdf")], data_dir)
+    answer = Engine(data_dir).answer("洪泽区2024年行政强制比前年少了多少")
+    assert [(r["report"]["year"], r["value"]) for r in answer.rows] == [(2022, None), (2024, 84)]
+    assert answer.change is None
+    assert "2022年：没有这一年的报告" in answer.text and "无法算出变化" in answer.text
 
 
 def test_a_figure_over_every_year_held_with_a_missing_year_and_a_blank_cell_said(data_dir, tmp_path):
@@ -91,6 +101,17 @@ def test_a_ranking_of_the_districts_of_a_city(data_dir, tmp_path):
     expected = sorted(((new_total(r), r.body) for r in reports[1:]), reverse=True)
     assert [(r["value"], r["report"]["body"]) for r in answer.rows] == expected  # the city itself is not ranked
     assert answer.text.splitlines()[1].startswith(f"1. {expected[0][1]}")
+
+
+def test_a_ranking_puts_the_largest_first_and_a_blank_last(data_dir, tmp_path):
+    """Whatever the bodies' order by name: 30 before 5, and the blank after both, never as 0."""
+    first, second, third = sorted(DISTRICTS)
+    values = {first: None, second: 5, third: 30}
+    reports = [generate_report(20, body=CITY, year=2023)]
+    reports += [with_new_total(generate_report(21 + n, body=name, year=2023), values[name]) for n, name in enumerate(DISTRICTS)]
+    engine = stored(reports, tmp_path / "reports", data_dir)
+    answer = engine.answer("淮安市各区县2023年收到申请排名")
+    assert [(r["report"]["body"], r["value"]) for r in answer.rows] == [(third, 30), (second, 5), (first, None)]
 
 
 def test_two_bodies_compared(data_dir, tmp_path):

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.understand import BodyNames, body_aliases, find_year, understand
+from bot.understand import BodyNames, Phrases, body_aliases, find_year, understand
 from index.tokenize import add_words, cut
 from ingest.nationalformat import fold
 
@@ -70,3 +70,94 @@ def test_a_question_about_something_else_that_is_counted_wants_a_passage():
     """12345热线 complaints are not information-disclosure applications."""
     understood = read("洪泽区2024年12345热线受理了多少群众诉求")
     assert understood.cell is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "城中区新收申请比去年多了多少",
+        "城中区2020年新收申请比上年多了多少",  # 上年: how reports themselves say it
+        "城中区2020年新收申请同比上年增长多少",
+        "城中区新收申请较上一年增加了多少",
+        "城中区新收申请相比上年度少了多少",
+    ],
+)
+def test_a_comparison_with_the_year_before_asks_for_the_figures(question):
+    understood = read(question)
+    assert understood.compared_with_previous
+    assert understood.cell is not None and understood.cell.rows == ("new",)
+    assert understood.wants_figure and understood.unexplained == []
+
+
+@pytest.mark.parametrize(
+    "name, short, aliases",
+    [
+        ("淮安市洪泽区人民政府", "洪泽区", {"洪泽", "洪泽区", "洪泽区人民政府", "洪泽区政府", "洪泽政府", "淮安市洪泽区",
+                                       "淮安市洪泽区人民政府", "淮安市洪泽区政府"}),
+        ("江苏省人民政府", "江苏省", {"江苏", "江苏政府", "江苏省", "江苏省人民政府", "江苏省政府"}),
+        # A department: its place, and the place's short name, before each name the department goes by.
+        ("淮安市淮阴区发展和改革局", "淮阴区发展和改革局", {
+            "淮安市淮阴区发展和改革局", "淮安市淮阴区发展改革局", "淮安市淮阴区发改局", "淮阴区发展和改革局",
+            "淮阴区发展改革局", "淮阴区发改局", "淮阴发展和改革局", "淮阴发展改革局", "淮阴发改局"}),
+        ("淮安市发展和改革委员会", "淮安市发展和改革委员会", {
+            "淮安市发展和改革委员会", "淮安市发展改革委", "淮安市发改委", "淮安发展和改革委员会", "淮安发展改革委", "淮安发改委"}),
+        ("淮安市公安局", "淮安市公安局", {"淮安市公安局"}),  # no other name: never 公安 or 淮安 alone
+    ],
+)
+def test_the_names_people_use_for_a_body(name, short, aliases):
+    assert body_aliases(name, short) == aliases
+
+
+@pytest.mark.parametrize(
+    "text, year",
+    [("上一年", 2025), ("上年度", 2025), ("今年", 2026), ("本年度", 2026), ("比去年多了多少", None), ("超过2000件", None),
+     ("共2019件", None), ("收到2019件", None), ("超过2019", None), ("2019年度", 2019), ("2020", 2020)],
+)
+def test_relative_and_bare_years(text, year):
+    assert find_year(text, today=date(2026, 11, 27)) == year
+
+
+def test_the_longest_phrase_first_then_the_leftmost():
+    phrases = Phrases({"行政复议": (1,), "复议": (2,), "行政": (3,), "政复": (4,)})
+    assert phrases.find("行政复议多少") == ("行政复议", (1,), 0)
+    assert phrases.find("复议行政") == ("复议", (2,), 0)
+    assert Phrases({"甲乙丙": (1,), "乙丙": (2,), "丁乙": (3,)}).find("丁乙丙") == ("丁乙", (3,), 0)
+
+
+def test_a_place_the_gazetteer_does_not_know_is_still_a_place():
+    assert read("梧桐县2020年收到多少申请").unknown_places == ["梧桐县"]
+
+
+@pytest.mark.parametrize("department", ["公安局", "卫健委", "卫生健康委员会", "审计署", "交通运输厅", "政务服务中心"])
+def test_a_department_of_a_body_held_is_another_body(department):
+    """洪泽区公安局 is not 洪泽区人民政府: its figures are not the government's."""
+    understood = read(f"洪泽区{department}收到多少申请")
+    assert understood.other_body == f"洪泽区{department}"
+
+
+@pytest.mark.parametrize("unit", list("件项个次元万条人家余多起宗份"))
+def test_a_number_before_a_unit_is_no_year(unit):
+    assert find_year(f"收到2019{unit}申请", today=date(2026, 11, 27)) is None
+
+
+@pytest.mark.parametrize("text, year", [("有二〇二〇年的报告吗", 2020), ("二〇一九年", 2019), ("二零二四年", 2024), ("二〇三五年", 2035), ("二〇六七年", 2067), ("二〇八九年", 2089)])
+def test_a_year_in_chinese_digits(text, year):
+    assert find_year(text) == year
+
+
+@pytest.mark.parametrize("place", ["东海湾省", "东海湾市", "东海湾县", "东海湾区"])
+def test_a_place_named_before_its_government_is_a_place_not_held(place):
+    """jieba cuts 东海湾省 apart (东 / 海湾 / 省): the words before 人民政府 still name the place."""
+    assert place in read(f"{place}人民政府收到多少申请").unknown_places
+
+
+def test_the_second_body_named_after_a_year_is_still_found():
+    assert read("2024年洪泽区和市南区罚款谁多").body_groups == [(2,), (1,)]
+
+
+@pytest.mark.parametrize("question", ["洪泽区2024年的申请", "洪泽区2024年收费"])
+def test_a_word_that_only_weakly_names_a_row_asks_no_figure_alone(question):
+    """申请, 收费 alone may be about how applications are handled: a figure needs 多少 or the like."""
+    understood = read(question)
+    assert understood.cell is not None and not understood.wants_figure
+    assert read(question + "多少").wants_figure
