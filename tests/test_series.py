@@ -147,3 +147,39 @@ def test_a_change_the_report_prints_itself_is_one_figure(question, data_dir):
     ingest_and_index([SAMPLE], data_dir)
     answer = Engine(data_dir).answer(question)
     assert answer.kind == "figure" and answer.value == 1945 and answer.source["column"] == "本年增/减"
+
+
+def test_two_bodies_side_by_side_each_line_named(data_dir, tmp_path):
+    reports = [generate_report(40 + n, body=name, year=2022) for n, name in enumerate(DISTRICTS[:2])]
+    engine = stored(reports, tmp_path / "reports", data_dir)
+    answer = engine.answer("清江浦区和淮阴区2022年新收申请")
+    assert answer.kind == "series"
+    for report in reports:
+        assert f"{report.body}：{new_total(report)}件（《{report.title}》）" in answer.text.splitlines()
+
+
+def test_a_ranking_of_a_citys_districts_leaves_out_another_citys(data_dir, tmp_path):
+    reports = [generate_report(50 + n, body=name, year=2023) for n, name in enumerate((CITY, *DISTRICTS))]
+    reports.append(generate_report(60, body="柳州市城中区人民政府", year=2023))
+    engine = stored(reports, tmp_path / "reports", data_dir)
+    answer = engine.answer("淮安市各区县2023年收到申请排名")
+    assert sorted(r["report"]["body"] for r in answer.rows) == sorted(DISTRICTS)
+
+
+def test_the_same_figure_two_years_running_is_said_unchanged(data_dir, tmp_path):
+    body = "淮安市清江浦区人民政府"
+    reports = [with_new_total(generate_report(70 + n, body=body, year=year), 12) for n, year in enumerate((2022, 2023))]
+    engine = stored(reports, tmp_path / "reports", data_dir)
+    answer = engine.answer("清江浦区2023年新收申请比2022年多了多少")
+    assert answer.change == {"from_year": 2022, "to_year": 2023, "delta": 0, "percent": 0.0}
+    assert "2023年比2022年持平。" in answer.text.splitlines()
+
+
+def test_a_series_with_no_figure_read_says_so_and_gives_none(data_dir, tmp_path):
+    body = "淮安市清江浦区人民政府"
+    reports = [with_new_total(generate_report(80 + n, body=body, year=year), None) for n, year in enumerate((2022, 2023))]
+    engine = stored(reports, tmp_path / "reports", data_dir)
+    answer = engine.answer("清江浦区2023年新收申请比2022年多了多少")
+    assert answer.kind == "none" and answer.value is None
+    assert answer.text.startswith("我持有的报告中没有读到这些数字：")
+    assert "2022年：报告中这一格是空白的" in answer.text
