@@ -294,19 +294,8 @@ def _regex_edits(pattern: str) -> Iterator[tuple[str, str]]:
     """A pattern with one alternative dropped (增加|减少 → 减少), or one optional part required."""
     depth_stack: list[int] = []
     groups: dict[int, list[int]] = {}  # the start of a group (-1: the whole) → positions of its |
-    escaped = False
-    in_class = False
-    for position, char in enumerate(pattern):
-        if escaped:
-            escaped = False
-            continue
-        if char == "\\":
-            escaped = True
-        elif in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
+    for position, char in _syntax(pattern):
+        if char == "(":
             depth_stack.append(position)
         elif char == ")" and depth_stack:
             depth_stack.pop()
@@ -328,6 +317,23 @@ def _regex_edits(pattern: str) -> Iterator[tuple[str, str]]:
                 yield pattern[: left - 1] + pattern[right:], "regex: alternative dropped"
 
 
+def _syntax(pattern: str, start: int = 0) -> Iterator[tuple[int, str]]:
+    """The pattern's characters from `start` that are syntax: not escaped, not inside a [class]."""
+    escaped = in_class = False
+    for position in range(start, len(pattern)):
+        char = pattern[position]
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        else:
+            yield position, char
+
+
 def _is_group_flag(pattern: str, position: int) -> bool:
     return pattern[position - 1] == "(" or (position > 1 and pattern[position - 2 : position] == "(?")
 
@@ -342,18 +348,9 @@ def _group_end(pattern: str, start: int) -> int:
     """The position of the ) that closes the group opened at `start` (the pattern's end for -1)."""
     if start < 0:
         return len(pattern)
-    depth, escaped, in_class = 0, False, False
-    for position in range(start, len(pattern)):
-        char = pattern[position]
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
+    depth = 0
+    for position, char in _syntax(pattern, start):
+        if char == "(":
             depth += 1
         elif char == ")":
             depth -= 1
