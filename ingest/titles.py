@@ -28,6 +28,9 @@ _BRACKETS = re.compile(r"[【】\[\]]")
 _NOT_CJK_EDGES = re.compile(r"^[^\u4e00-\u9fff]+|[^\u4e00-\u9fff）)]+$")
 _NAME = re.compile(r"[\u4e00-\u9fff（）()·]+")
 _CLAUSE = re.compile(r"[，。；！？,;!?《》“”]")
+# Before a title's name, words in Latin letters or a clause's mark say the line is prose or a
+# note that quotes a title (a manifest's `2020年…年度报告`), whatever Chinese is left around it.
+_PROSE_BEFORE = re.compile(r"[A-Za-z，。；！？,;!?]")
 # Titles are short; a longer line is prose that quotes one (and not worth matching).
 _MAX_TITLE_LINE = 120
 _MAX_BODY = 40
@@ -77,6 +80,8 @@ def _read_title(line: str) -> Title | None:
     if name is None:
         return None
     before = line[: name.start()]
+    if _PROSE_BEFORE.search(before):
+        return None
     years = list(_YEAR.finditer(before))
     if name.group("inner_year"):
         year = int(name.group("inner_year"))

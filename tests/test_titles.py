@@ -43,6 +43,8 @@ def test_every_order_and_spacing_of_the_title(lines, body, year):
         ["根据《泗洪县2021年政府信息公开工作年度报告》，现将有关情况报告如下。"],  # a quotation in prose
         ["首页 > 政府信息公开 > 年报", "2021年政府信息公开工作年度报告"],  # no body, only a breadcrumb
         ["关于开展政务公开工作的通知"],
+        # A note that quotes a title: the Chinese left between its marks is no body.
+        ["- Phrases from the reports' text (`统计期限自`, `2020年政府信息公开工作年度报告`) return 0 hits."],
     ],
 )
 def test_what_is_not_a_title_is_refused(lines):
