@@ -434,10 +434,13 @@ class Snapshot:
             return self.none(question, "检索索引还没有建立，请管理员重新导入报告。")
         tokens = self._search_tokens(question, understood)
         alternatives = [[t for word in group for t in tokenize(word)] for group in understood.also_search]
+        # A word with report words for it counts once, as its group: 明年 is in no report, 下一步 is.
+        grouped = {t for group in alternatives for t in group}
+        own_words = [t for t in tokens if t not in grouped]
         allowed = {r.id for r in reports} if len(reports) < len(self.reports) else None
         # A passage that holds little of what was asked answers another question.
         hits = [
-            h for h in self.index.search(tokens, 12, allowed, alternatives) if h.coverage >= _MIN_COVERAGE
+            h for h in self.index.search(own_words, 12, allowed, alternatives) if h.coverage >= _MIN_COVERAGE
         ]
         if understood.section is not None:
             in_section = [h for h in hits if self._passage(h.report_id, h.ordinal)[0] == understood.section]

@@ -87,7 +87,8 @@ class Understanding:
     rest: str = ""  # the question without the body and year: what to search for
     section: int | None = None  # the section a passage question points to (明年怎么改进 → 5)
     section_words: str = ""  # the words that pointed to it
-    # The words reports use for the question's words, a group for each (哪里: 地址, 地点, 位于).
+    # For each question word that reports say otherwise, a group: the word, then the words reports
+    # use for it (哪里: 地址, 地点, 位于).
     also_search: list[list[str]] = field(default_factory=list)
 
 
@@ -361,6 +362,14 @@ def _edges(words: list[str]) -> set[int]:
 # ---------------------------------------------------------------- the question
 
 
+def _section_pointed(section_words: Phrases, text: str) -> tuple[str, tuple, int] | None:
+    """The section a question's words point to. The first section (总体情况) is the work as a
+    whole: its words (怎么做) yield to any word of a section's own subject (今后打算怎么做 → 五)."""
+    overview = (national_format().sections[0].number,)
+    specific = section_words.find(text, accept=lambda start, end: section_words.mapping[text[start:end]] != overview)
+    return specific or section_words.find(text)
+
+
 def understand(question: str, bodies: BodyNames, words: list[str] | None = None) -> Understanding:
     """Read a question against the bodies held and the format's vocabulary.
 
@@ -409,10 +418,10 @@ def understand(question: str, bodies: BodyNames, words: list[str] | None = None)
     result.ranking = any(word in remaining for word in vocab.ranking)
     result.subordinate = any(word in remaining for word in vocab.subordinate)
     _read_cell(result, remaining, question)
-    pointed = vocab.section_words.find(remaining)
+    pointed = _section_pointed(vocab.section_words, remaining)
     if pointed is not None:
         result.section_words, (result.section,), _ = pointed
-    result.also_search = [list(words_) for phrase, words_ in vocab.synonyms.items() if phrase in remaining]
+    result.also_search = [[phrase, *words_] for phrase, words_ in vocab.synonyms.items() if phrase in remaining]
     for word in _RELATIVE_YEARS:
         remaining = remaining.replace(word, " " * len(word))
     result.rest = remaining

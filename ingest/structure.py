@@ -16,6 +16,10 @@ _DATE = re.compile(r"(?:发布|成文)(?:日期|时间)[:：]?\s*(\d{4})\s*[-年
 _SENTENCE = re.compile(r"[^。！？!?]*[。！？!?]+[”’」）)]*|[^。！？!?]+$")
 _PASSAGE_MAX = 300
 _WHITESPACE = re.compile(r"[\s\u2000-\u200b\u3000\xa0]+")
+# A sentence that only announces what follows (重点采取如下改进措施。, 主要表现在：) says nothing
+# quoted alone: it opens the passage of the text it announces.
+_LEAD_IN = re.compile(r"(?:如下|以下)[^。！？：:]{0,10}[。：:]$|[：:]$")
+_LEAD_IN_MAX = 80
 
 
 @dataclass
@@ -41,7 +45,17 @@ def read_structure(path: Path, document: Document) -> ReportStructure:
 
     section: int | None = None
     heading = ""
+    lead_in: Passage | None = None  # the sentence announcing the next paragraph, not yet stored
+
+    def store(passage: Passage | None) -> None:
+        if passage is not None:
+            structure.passages.extend(Passage(passage.section, text, passage.heading) for text in split_passage(passage.text))
+
     for block in document.blocks:
+        announces_prose = not isinstance(block, Table) and CLAUSE_MARKS.search(block.text) and section_number(block.text) is None
+        if lead_in is not None and not announces_prose:
+            store(lead_in)  # it announced a table or a heading, not a paragraph: kept as it was
+            lead_in = None
         if isinstance(block, Table):
             structure.tables.append((section, block))
             continue
@@ -62,8 +76,15 @@ def read_structure(path: Path, document: Document) -> ReportStructure:
             continue
         if section in _TABLE_SECTIONS and "。" not in block.text:
             continue  # a table's label or header cell that a reader left as text, not prose
-        for text in split_passage(_WHITESPACE.sub(" ", block.text).strip()):
-            structure.passages.append(Passage(section or 0, text, heading))
+        text = _WHITESPACE.sub(" ", block.text).strip()
+        if lead_in is not None:
+            text, heading = f"{lead_in.text}{text}", lead_in.heading
+            lead_in = None
+        if len(text) <= _LEAD_IN_MAX and _LEAD_IN.search(text):
+            lead_in = Passage(section or 0, text, heading)
+            continue
+        store(Passage(section or 0, text, heading))
+    store(lead_in)
     return structure
 
 
@@ -96,7 +117,7 @@ def split_passage(text: str) -> list[str]:
     passages: list[str] = []
     current = ""
     for sentence in _SENTENCE.findall(text):
-        if current and len(current) + len(sentence) > _PASSAGE_MAX:
+        if current and len(current) + len(sentence) > _PASSAGE_MAX and not _LEAD_IN.search(current):
             passages.append(current)
             current = ""
         current += sentence

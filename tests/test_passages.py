@@ -1,0 +1,61 @@
+"""Passage answers: which paragraph a question gets, and what a quotable passage is."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from bot.answer import Engine
+from index.passages import ingest_and_index
+from ingest.parse import parse_report
+from reportgen import generate_report, render_text
+
+BODY = "淮安市清江浦区人民政府"
+PROBLEMS = "对照上级新要求，还有一些需要加强和改进的地方。主要是政策解读质量仍需提升，队伍建设还需进一步加强。"
+PLANS = "下一步，本机关将建立健全“传帮带”机制，对新上岗人员开展“面对面、手把手”指导。"
+LEAD_IN = "针对上年存在的主要问题，重点采取如下改进措施。"
+MEASURES = "一是进一步提升政策公开质效，加大政策文件集成发布力度。"
+
+
+def with_section5(paragraphs: list[str], seed: int = 1):
+    report = generate_report(seed, body=BODY, year=2024)
+    return dataclasses.replace(report, paragraphs={**report.paragraphs, 5: paragraphs})
+
+
+def held_among_others(report, directory, data_dir) -> Engine:
+    """The report with three other bodies' reports, whose 下一步…将 make those words common."""
+    paths = []
+    for number, each in enumerate([report, *(generate_report(100 + n, year=2023) for n in range(3))]):
+        paths.append(directory / f"{number}.txt")
+        paths[-1].write_text(render_text(each), "utf-8")
+    ingest_and_index(paths, data_dir)
+    return Engine(data_dir)
+
+
+def test_a_question_word_no_report_uses_is_searched_as_the_words_reports_use(data_dir, tmp_path):
+    """明年 is in no report: the question is about 下一步, not about the paragraph that says 改进."""
+    engine = held_among_others(with_section5([PROBLEMS, PLANS]), tmp_path, data_dir)
+    answer = engine.answer("清江浦区明年怎么改进")
+    assert answer.kind == "passage" and answer.source["section"] == 5
+    assert "传帮带" in answer.text
+
+
+def test_a_sentence_that_announces_the_next_paragraph_is_quoted_with_it(tmp_path):
+    path = tmp_path / "report.txt"
+    path.write_text(render_text(with_section5([LEAD_IN, MEASURES])), "utf-8")
+    texts = [p.text for p in parse_report(path).passages if p.section == 5]
+    assert texts == [LEAD_IN + MEASURES]
+
+
+def test_a_sentence_that_announces_a_table_or_ends_a_section_is_kept_as_it_is(tmp_path):
+    path = tmp_path / "report.txt"
+    path.write_text(render_text(with_section5([PROBLEMS, LEAD_IN])), "utf-8")
+    texts = [p.text for p in parse_report(path).passages if p.section == 5]
+    assert texts == [PROBLEMS, LEAD_IN]
+
+
+def test_the_words_of_a_sections_subject_outweigh_the_words_for_the_work_as_a_whole(data_dir, tmp_path):
+    """今后打算怎么做: 怎么做 points to 一、总体情况, 今后 and 打算 to 五; 五 answers."""
+    engine = held_among_others(with_section5([PROBLEMS, PLANS]), tmp_path, data_dir)
+    answer = engine.answer("清江浦区今后打算怎么做")
+    assert answer.kind == "passage" and answer.source["section"] == 5
+    assert "传帮带" in answer.text
