@@ -73,8 +73,7 @@ def _compare(check: Check, sides: list[list], where: str, detail: dict) -> Findi
         return None
     return Finding(
         "sum",
-        f"表{check.table}{where}：“{check.name}”不成立（{_show(sides[0])} = {format_number(left)}，"
-        f"{_show(sides[1])} = {format_number(right)}）",
+        f"表{check.table}{where}：“{check.name}”不成立（{_show(sides[0], left)} ≠ {_show(sides[1], right)}）",
         {"table": check.table, "check": check.name, "left": left, "right": right, **detail},
     )
 
@@ -83,5 +82,8 @@ def _total(values: list) -> Number:
     return sum(v or 0 for v in values)
 
 
-def _show(values: list) -> str:
-    return " + ".join("空白" if v is None else format_number(v) for v in values)
+def _show(values: list, total: Number) -> str:
+    """One side of a sum as printed: its cells, and what they add up to when there are several."""
+    terms = " + ".join("空白" if v is None else format_number(v) for v in values)
+    # Rounded as sums of printed decimals are (0.1 + 0.2 is 0.3, not 0.30000000000000004).
+    return terms if len(values) == 1 else f"{terms} = {format_number(round(total, 6))}"

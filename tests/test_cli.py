@@ -31,7 +31,8 @@ def test_reports_json_lists_what_is_held(data_dir):
     result = CliRunner().invoke(cli, ["reports", "--json"])
     [report] = json.loads(result.output)
     assert report["body"] == "柳州市城中区人民政府" and report["year"] == 2020
-    assert (report["format"], report["passage_count"], report["figure_count"]) == ("2019", 27, 198)
+    # 26 passages: 今后,将采取以下措施进行改进: opens the paragraph after it, not a passage alone.
+    assert (report["format"], report["passage_count"], report["figure_count"]) == ("2019", 26, 198)
     assert report["warnings"] == []
 
 

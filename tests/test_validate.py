@@ -51,7 +51,7 @@ def test_a_row_off_by_one_is_one_finding_with_both_sides():
     assert len(findings) == 1
     finding = findings[0]
     assert finding.kind == "sum"
-    assert finding.message == f"表4“行政复议”行：“{ROW_SUM_4.name}”不成立（11 = 11，1 + 2 + 3 + 4 = 10）"
+    assert finding.message == f"表4“行政复议”行：“{ROW_SUM_4.name}”不成立（11 ≠ 1 + 2 + 3 + 4 = 10）"
     assert finding.detail == {"table": 4, "check": ROW_SUM_4.name, "left": 11, "right": 10, "row": "review"}
 
 
@@ -69,7 +69,7 @@ def test_sums_that_hold_are_no_finding_whatever_the_row():
 def test_a_blank_cell_adds_nothing_and_is_shown_blank():
     assert check_sums(table4("review", None, 2, 3, 4, 9), "2021") == []
     (finding,) = check_sums(table4("review", None, 2, 3, 4, 10), "2021")
-    assert "（10 = 10，空白 + 2 + 3 + 4 = 9）" in finding.message
+    assert "（10 ≠ 空白 + 2 + 3 + 4 = 9）" in finding.message
     assert (finding.detail["left"], finding.detail["right"]) == (10, 9)
 
 
@@ -80,7 +80,7 @@ def test_a_row_printed_blank_or_not_at_all_is_no_finding():
 
 def test_amounts_with_decimals_are_compared_exactly():
     (finding,) = check_sums(table4("review", 0.1, 0.2, 0, 0, 0.4), "2021")
-    assert "（0.4 = 0.4，0.1 + 0.2 + 0 + 0 = 0.30000000000000004）" in finding.message
+    assert "（0.4 ≠ 0.1 + 0.2 + 0 + 0 = 0.3）" in finding.message
     assert check_sums(table4("review", 0.1, 0.2, 0, 0, 0.3), "2021") == []
 
 
@@ -98,6 +98,8 @@ def test_a_changed_leaf_breaks_its_column_sum_and_its_row_sum(version):
     total = value(figures, "results_total", "natural_persons")
     assert (column.detail["left"], column.detail["right"]) == (total, total + 5)
     assert column.message.startswith("表3“自然人”列：")
+    # The total one cell, shown as printed; the results several, shown with what they add up to.
+    assert f"不成立（{total} ≠ " in column.message and column.message.endswith(f" = {total + 5}）")
     row = findings[(ROW_SUM_3.name, "state_secret")]
     assert row.message.startswith("表3“三、本年度办理结果 / （三）不予公开 / 1.属于国家秘密”行：")
     assert row.detail["left"] == value(figures, "state_secret", "total")
