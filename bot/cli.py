@@ -10,7 +10,6 @@ from pathlib import Path
 import click
 
 from bot.answer import Engine
-from bot.chart import draw_series
 from bot.browse import DEFAULT_PORT, BrowseError
 from bot.browse import serve as serve_browse
 from bot.chat import run_chat
@@ -221,6 +220,8 @@ def export(body: str | None, year: int | None, fmt: str | None, output: Path, da
 @_data_option
 def chart(question: str, output: Path, data_dir: Path | None) -> None:
     """Draw the figures a question asks for (a line over years, bars across bodies) as a PNG."""
+    from bot.chart import draw_series  # matplotlib: 0.7 s of start-up that no other command needs
+
     answer = Engine(_data_dir(data_dir)).answer(question)
     if answer.kind != "series":
         raise click.ClickException(

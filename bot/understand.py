@@ -101,14 +101,14 @@ class Phrases:
 
     def __init__(self, mapping: dict[str, tuple]):
         self.mapping = {phrase: targets for phrase, targets in mapping.items() if phrase}
-        self.longest = max(map(len, self.mapping), default=0)
+        self.lengths = sorted({len(phrase) for phrase in self.mapping}, reverse=True)  # only these are looked up
 
     def find(
         self, text: str, edges: set[int] | None = None, accept: Callable[[int, int], bool] | None = None
     ) -> tuple[str, tuple, int] | None:
         """The longest phrase in the text and where it starts; with `edges`, only one that starts
         and ends on them; with `accept`, only one whose span (start, end) it accepts."""
-        for length in range(min(self.longest, len(text)), 0, -1):
+        for length in (n for n in self.lengths if n <= len(text)):
             for start in range(len(text) - length + 1):
                 if edges is not None and (start not in edges or start + length not in edges):
                     continue
@@ -224,9 +224,14 @@ def vocabulary() -> Vocabulary:
     )
 
 
+@cache
+def _generic_words() -> frozenset[str]:
+    return national_format().generic_words()
+
+
 def _label_phrases(label: str) -> set[str]:
     """A format label and its short forms: 部分公开（区分处理的…） → 部分公开; 属于国家秘密 → 国家秘密."""
-    generic = national_format().generic_words()
+    generic = _generic_words()
     words = normalize_label(label)
     if words in generic:
         return {fold(label)}  # only with its number: （七）总计, 3.其他
