@@ -13,7 +13,7 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
-from typing import Callable
+from typing import Callable, Iterator, Mapping
 
 from config import config_file
 from index.tokenize import cut
@@ -123,7 +123,7 @@ class BodyNames:
     """The bodies held, by every name people use for them, and where each body is."""
 
     phrases: Phrases  # alias → body ids (an alias two bodies share names both)
-    places: dict[int, tuple[Place, ...]]  # body id → its place, from its name
+    places: Mapping[int, tuple[Place, ...]]  # body id → its place, from its name
 
     @classmethod
     def build(cls, aliases: dict[int, set[str]], names: dict[int, str] | None = None) -> "BodyNames":
@@ -131,8 +131,27 @@ class BodyNames:
         for body_id, body_aliases_ in aliases.items():
             for name in body_aliases_:
                 by_alias.setdefault(name, []).append(body_id)
-        places = {body_id: body_place(name) for body_id, name in (names or {}).items()}
-        return cls(Phrases({a: tuple(sorted(ids)) for a, ids in by_alias.items()}), places)
+        return cls(Phrases({a: tuple(sorted(ids)) for a, ids in by_alias.items()}), _BodyPlaces(names or {}))
+
+
+class _BodyPlaces(Mapping[int, tuple[Place, ...]]):
+    """Each body's place, read from its name when first asked: a question names a few bodies of
+    the thousands loaded, and reading them all would slow every start."""
+
+    def __init__(self, names: dict[int, str]):
+        self._names = names
+        self._read: dict[int, tuple[Place, ...]] = {}
+
+    def __getitem__(self, body_id: int) -> tuple[Place, ...]:
+        if body_id not in self._read:
+            self._read[body_id] = body_place(self._names[body_id])
+        return self._read[body_id]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
 
 
 @dataclass(frozen=True)
@@ -261,7 +280,7 @@ def body_aliases(name: str, short: str) -> set[str]:
     if len(short) >= 3 and short[-1] in "区县市州旗":
         names.add(short[:-1])  # 洪泽 for 洪泽区; matched only as a whole word
     # A department: the same place in front of each name people use for it.
-    department = max((d for d in vocab.departments if name.endswith(d) and len(name) > len(d)), key=len, default=None)
+    department = _department_ending(name, vocab.departments)
     if department is not None:
         place = name[: -len(department)]
         places = {place}
@@ -272,6 +291,20 @@ def body_aliases(name: str, short: str) -> set[str]:
         names |= {p + other for p in places for other in (department, *vocab.departments[department])}
     names |= set(vocab.body_aliases.get(name, ()))
     return {fold(n) for n in names if len(n) >= 2}
+
+
+def _department_ending(name: str, departments: dict[str, tuple[str, ...]]) -> str | None:
+    """The longest department name the body's name ends with, after a place (沭阳县|发展和改革局).
+    Looked up by the name's own endings: thousands of bodies are named at every load."""
+    for length in range(min(len(name) - 1, _longest(tuple(departments))), 1, -1):
+        if name[-length:] in departments:
+            return name[-length:]
+    return None
+
+
+@cache
+def _longest(words: tuple[str, ...]) -> int:
+    return max(map(len, words), default=0)
 
 
 def find_years(text: str, today: date | None = None) -> list[int]:
