@@ -60,3 +60,58 @@ def test_a_pages_chrome_is_left_out_by_its_id_or_class_unless_it_holds_the_repor
     </body></html>"""
     texts = [b.text for b in read(Path("page.html"), page).blocks if isinstance(b, Paragraph)]
     assert texts == ["一、总体情况", "本机关全年主动公开信息120条。"]
+
+
+@pytest.mark.parametrize(
+    "chrome",
+    [
+        '<div class="main-menu">首页 机构 公开</div>',
+        '<div id="breadcrumb">首页 > 年报</div>',
+        '<div class="crumbs">首页 > 年报</div>',
+        '<div class="share-bar">分享到微信</div>',
+        '<div class="top-banner">某某市人民政府网</div>',
+        '<div class="copyright">版权所有 某某市人民政府</div>',
+        '<div class="toolbar">打印 关闭</div>',
+        '<div class="foot">主办单位 某某市人民政府办公室</div>',
+        "<header>某某市人民政府网</header>",
+        "<nav>首页 政务公开</nav>",
+        "<footer>网站标识码 3208000001</footer>",
+        "<form>搜索<select><option>全站</option></select><button>搜</button></form>",
+        "<iframe>外链</iframe>",
+        "<script>var x = '统计';</script><style>p { color: red }</style><noscript>请启用脚本</noscript>",
+    ],
+)
+def test_every_kind_of_site_chrome_is_left_out(chrome):
+    page = f"<html><head><title>页面</title></head><body>{chrome}<p>一、总体情况</p><p>正文。</p></body></html>"
+    texts = [b.text for b in read(Path("page.html"), page).blocks if isinstance(b, Paragraph)]
+    assert texts == ["一、总体情况", "正文。"]
+
+
+def test_block_elements_end_their_lines_and_the_pages_title_is_a_hint_not_text():
+    page = ("<html><head><title>某某县人民政府2024年政府信息公开工作年度报告</title></head><body>"
+            "<div><p>第一段。</p><p>第二段。</p>甲<br>乙<h2>二、主动公开</h2><ul><li>一项</li><li>二项</li></ul></div>"
+            "</body></html>")
+    document = read(Path("page.html"), page)
+    assert [b.text for b in document.blocks] == ["第一段。", "第二段。", "甲", "乙", "二、主动公开", "一项", "二项"]
+    assert document.hints == {"title": "某某县人民政府2024年政府信息公开工作年度报告"}
+    assert document.kind == "html"
+
+
+def test_a_span_is_capped_and_a_span_that_is_no_number_is_one():
+    (row,) = cells("<tr><td colspan='1000'>甲</td><td>乙</td></tr>")
+    assert len(row) == 101 and row[0] == "甲" and row[-1] == "乙"
+    assert cells("<tr><td colspan='两'>甲</td><td colspan=''>乙</td><td>丙</td></tr>") == [["甲", "乙", "丙"]]
+
+
+def test_a_page_that_cannot_be_parsed_is_refused_saying_so():
+    with pytest.raises(RefusedFile, match="an HTML page that cannot be parsed"):
+        read(Path("page.html"), "")
+
+
+@pytest.mark.parametrize(
+    "tag", ["p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol",
+            "blockquote", "center", "dd", "dt"],
+)
+def test_a_block_element_is_a_line_of_its_own(tag):
+    page = f"<html><body><div>之前的文字<{tag}>这一块</{tag}>之后的文字</div></body></html>"
+    assert [b.text for b in read(Path("page.html"), page).blocks] == ["之前的文字", "这一块", "之后的文字"]
