@@ -272,6 +272,15 @@ def _file(nodeid: str) -> str:
     return nodeid.split("::")[0]
 
 
+def _import_time_start(source: str, line: int) -> set[int]:
+    """The first line of the module-level statement (not a def or class) holding `line`: coverage
+    records a statement run at import there, so a constant spread over lines is found by it."""
+    statement = next((s for s in ast.parse(source).body if s.lineno <= line <= (s.end_lineno or s.lineno)), None)
+    if statement is None or isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return set()
+    return {statement.lineno}
+
+
 def uses(source: str, line: int) -> set[int]:
     """For a line of code run at import: the lines that use the names its top-level statement binds."""
     tree = ast.parse(source)
@@ -331,7 +340,7 @@ def run_module(module: Module, trees: list[Path], seed: int, only: set[int] | No
                 if slot in running or not queue:
                     continue
                 mutant = queue.pop(0)
-                span = set(range(mutant.line, mutant.end_line + 1))
+                span = set(range(mutant.line, mutant.end_line + 1)) | _import_time_start(source, mutant.line)
                 selection = baseline.selection(span, uses(source, mutant.line), killers)
                 before, after = mutant.diff(source)
                 outcome = Outcome(mutant.number, mutant.line, mutant.operator, mutant.function, before, after, "uncovered")

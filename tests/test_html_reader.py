@@ -3,6 +3,7 @@ column), a page's chrome left out, its spacing."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import lxml.html
@@ -10,6 +11,7 @@ import pytest
 
 from ingest.document import Paragraph
 from ingest.errors import RefusedFile
+from ingest.limits import current_limits
 from ingest.readers.html import grid, read
 
 
@@ -115,3 +117,19 @@ def test_a_page_that_cannot_be_parsed_is_refused_saying_so():
 def test_a_block_element_is_a_line_of_its_own(tag):
     page = f"<html><body><div>之前的文字<{tag}>这一块</{tag}>之后的文字</div></body></html>"
     assert [b.text for b in read(Path("page.html"), page).blocks] == ["之前的文字", "这一块", "之后的文字"]
+
+
+def test_a_page_with_an_xml_declaration_is_read():
+    page = '<?xml version="1.0" encoding="utf-8"?>\n<html><body><p>一、总体情况</p></body></html>'
+    assert [b.text for b in read(Path("page.html"), page).blocks] == ["一、总体情况"]
+
+
+def test_a_page_nested_as_deep_as_the_limit_is_read_and_one_level_more_refused():
+    limits = dataclasses.replace(current_limits(), max_html_depth=10)
+
+    def page(divs: int) -> str:  # html, body, then the divs: 2 + divs levels
+        return "<html><body>" + "<div>" * divs + "一、总体情况" + "</div>" * divs + "</body></html>"
+
+    assert [b.text for b in read(Path("page.html"), page(8), limits).blocks] == ["一、总体情况"]
+    with pytest.raises(RefusedFile, match=r"nested 11 deep, over the limit of 10 \(max_html_depth\)"):
+        read(Path("page.html"), page(9), limits)
