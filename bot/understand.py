@@ -375,7 +375,7 @@ def _places_by_their_ending(text: str, words: list[str]) -> list[str]:
     for word, after in zip(words, words[1:] + [""]):
         if gazetteer().places(word):
             continue
-        if len(word) >= 3 and word.endswith(_PLACE_ENDINGS) and word[:-1] not in _NOT_PLACE_STEMS:
+        if len(word) >= 3 and word.endswith(_PLACE_ENDINGS):
             found.append(word)
         elif (
             len(word) == 2
@@ -386,7 +386,7 @@ def _places_by_their_ending(text: str, words: list[str]) -> list[str]:
         ):
             found.append(word + after)
     found += [p for p in _PLACE_BEFORE_GOVERNMENT.findall(text) if not gazetteer().places(p)]
-    return [p for p in dict.fromkeys(found) if p[:-1] not in _NOT_PLACE_STEMS]
+    return [p for p in dict.fromkeys(found) if p[:-1] not in _NOT_PLACE_STEMS]  # 我们县, 本市: no place
 
 
 def _edges(words: list[str]) -> set[int]:

@@ -161,3 +161,15 @@ def test_a_word_that_only_weakly_names_a_row_asks_no_figure_alone(question):
     understood = read(question)
     assert understood.cell is not None and not understood.wants_figure
     assert read(question + "多少").wants_figure
+
+
+def test_a_place_name_inside_another_word_is_no_place():
+    """洪泽湖 is a lake: its 洪泽 is not 洪泽区, a place that does not hold 城中区."""
+    understood = read("柳州市城中区洪泽湖治理的信息公开了吗")
+    assert understood.bodies == [3] and understood.unknown_places == []
+
+
+def test_a_place_that_holds_no_body_named_is_a_place_not_held():
+    """No 城中区 held is in 江苏省: the question is about a body not held, not about 城中区."""
+    assert read("江苏省城中区2020年收到多少申请").unknown_places == ["江苏省"]
+    assert read("广西柳州市城中区2020年收到多少申请").unknown_places == []
