@@ -114,7 +114,8 @@ def _across_bodies(snapshot: "Snapshot", understood: Understanding) -> "Answer":
 def _bodies_compared(snapshot: "Snapshot", understood: Understanding) -> list[int]:
     """The bodies named (A和B), or those under the one place named (淮安市各区县): its district and county governments."""
     if len(understood.body_groups) > 1 or not understood.subordinate:
-        return list(dict.fromkeys(b for group in understood.body_groups for b in group[:1]))
+        # A name two bodies share (城中区) brings both, each named in full: never one picked for the other.
+        return list(dict.fromkeys(b for group in understood.body_groups for b in group))
     scope = [p for b in understood.bodies for p in snapshot.body_names.places.get(b, ())]
     under: list[int] = []
     for body, places in snapshot.body_names.places.items():

@@ -183,3 +183,12 @@ def test_a_series_with_no_figure_read_says_so_and_gives_none(data_dir, tmp_path)
     assert answer.kind == "none" and answer.value is None
     assert answer.text.startswith("我持有的报告中没有读到这些数字：")
     assert "2022年：报告中这一格是空白的" in answer.text
+
+
+def test_a_name_two_bodies_share_brings_both_into_a_comparison(data_dir, tmp_path):
+    names = ("柳州市城中区人民政府", "西宁市城中区人民政府", "淮安市洪泽区人民政府")
+    reports = [generate_report(90 + n, body=name, year=2023) for n, name in enumerate(names)]
+    engine = stored(reports, tmp_path / "reports", data_dir)
+    answer = engine.answer("城中区和洪泽区2023年新收申请")
+    assert answer.kind == "series"
+    assert sorted((r["report"]["body"], r["value"]) for r in answer.rows) == sorted((r.body, new_total(r)) for r in reports)
