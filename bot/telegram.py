@@ -64,6 +64,7 @@ from config import Settings
 from index.passages import ingest_and_index, restore_and_index
 from ingest.check import check
 from ingest.errors import NothingToRestore
+from ingest.run import IngestSummary
 
 log = logging.getLogger(__name__)
 
@@ -674,18 +675,11 @@ async def _ingest(
     """Ingest in a child process, one ingest at a time, then reload; reply with the summary, warnings
     and findings, and the `offer` button when a worse reading was refused."""
     state = _state(context)
-    if state.ingest_lock.locked():
-        await _reply(update, context, render.html_messages(BUSY))
+    summary = await _write_in_child(
+        update, context, ingest_and_index, paths, state.engine.data_dir, state.settings.ingest_workers, replace=replace
+    )
+    if summary is None:
         return
-    async with state.ingest_lock:
-        chat = update.effective_chat
-        assert chat is not None
-        await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
-        summary = await run_in_child(
-            ingest_and_index, paths, state.engine.data_dir, state.settings.ingest_workers, replace=replace
-        )
-        if summary.stored:
-            await asyncio.to_thread(state.engine.reload)  # questions are answered from the old reports meanwhile
     prefix = f"{shown_from}{os.sep}"
     outcomes = [
         render.FileLines(o.line().replace(prefix, ""), o.warnings, o.findings, o.worse_reading)
@@ -698,24 +692,35 @@ async def _ingest(
     await _reply(update, context, render.html_messages(text), keyboard)
 
 
-async def _restore(update: Update, context: ContextTypes.DEFAULT_TYPE, report: ReportRef) -> None:
-    """Restore a report's earlier reading in a child process, one writer at a time, then reload."""
+async def _write_in_child(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, write: Callable[..., IngestSummary], *args: Any, **kwargs: Any
+) -> IngestSummary | None:
+    """`write(*args, **kwargs)` (an ingest or a restore) in a child process, one writer at a time, then
+    the engine reloaded; None, said to the user, when another is running."""
     state = _state(context)
     if state.ingest_lock.locked():
         await _reply(update, context, render.html_messages(BUSY))
-        return
+        return None
     async with state.ingest_lock:
         chat = update.effective_chat
         assert chat is not None
         await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
-        try:
-            summary = await run_in_child(restore_and_index, state.engine.data_dir, report.id)
-        except NothingToRestore as error:
-            log.info("nothing to restore for %s: %s", report.id, error)
-            await _reply(update, context, render.html_messages(render.nothing_to_restore(report.label)))
-            return
+        summary = await run_in_child(write, *args, **kwargs)
         if summary.stored:
-            await asyncio.to_thread(state.engine.reload)
+            await asyncio.to_thread(state.engine.reload)  # questions are answered from the old reports meanwhile
+    return summary
+
+
+async def _restore(update: Update, context: ContextTypes.DEFAULT_TYPE, report: ReportRef) -> None:
+    """Restore a report's earlier reading in a child process, one writer at a time, then reload."""
+    try:
+        summary = await _write_in_child(update, context, restore_and_index, _state(context).engine.data_dir, report.id)
+    except NothingToRestore as error:
+        log.info("nothing to restore for %s: %s", report.id, error)
+        await _reply(update, context, render.html_messages(render.nothing_to_restore(report.label)))
+        return
+    if summary is None:
+        return
     [outcome] = summary.outcomes
     text = render.restore_text(report.label, outcome.status == "restored", outcome.reason, summary.stopped)
     await _reply(update, context, render.html_messages(text))
