@@ -30,9 +30,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.synthetic import generate_corpus, render_html, render_pdf, render_text
+from reportgen import generate_corpus, render_html, render_pdf, render_text
 from index.passages import ingest_and_index
-from tests.fake_bot_api import FakeBotApi, button_press, message
+from tests.fake_bot_api import FakeBotApi, Upload, button_press, message
+from tests.processes import descendants
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "liuzhou-chengzhong-2020.txt"
@@ -66,8 +67,10 @@ class ObservedBotApi(FakeBotApi):
         self.answered_presses: Counter[str] = Counter()
         self.http_answers: Counter[int] = Counter()
 
-    def result(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        status, answer = super().result(method, params)
+    def result(
+        self, method: str, params: dict[str, Any], files: dict[str, Upload] | None = None
+    ) -> tuple[int, dict[str, Any]]:
+        status, answer = super().result(method, params, files)
         now = time.monotonic()
         if method == "sendMessage" and status == 200:
             chat = int(params["chat_id"])
@@ -188,21 +191,6 @@ def rss_kb(pid: int) -> tuple[int, int]:
     except OSError:
         return 0, 0
     return int(fields.get("VmRSS", 0)), int(fields.get("VmHWM", 0))
-
-
-def descendants(pid: int) -> set[int]:
-    parents = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-    found: set[int] = set()
-    frontier = {pid}
-    while frontier:
-        frontier = {c for c, p in parents.items() if p in frontier} - found
-        found |= frontier
-    return found
 
 
 async def watch_memory(pid: int, until: float, peaks: dict[str, int]) -> None:

@@ -33,6 +33,7 @@ from ingest.run import ingest_paths
 from reportgen import generate_report, render_html
 from tests.conftest import SAMPLE
 from tests.fake_bot_api import BOT_USERNAME, FakeBotApi, bot_user, button_press, mention, message
+from tests.processes import descendants
 from tests.test_findings import with_cells
 
 TOKEN = "123456789:AAF-fake_token_for_tests_0123456789"
@@ -870,7 +871,7 @@ def test_serve_answers_and_stops_within_5_s_on_sigterm_mid_ingest(api, prepared,
         api.push(message(ADMIN, document=document("F9", "yufeng.txt", len(content))))
         _wait_until(lambda: api.calls_of("sendChatAction") or server.poll() is not None, WAIT)
         time.sleep(1.0)  # well into the ingest
-        helpers = _descendants(server.pid)
+        helpers = descendants(server.pid)
         signalled = time.monotonic()
         server.send_signal(signal.SIGTERM)
         _, errors = server.communicate(timeout=WAIT)
@@ -896,23 +897,6 @@ def _wait_until(condition: Any, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while not condition() and time.monotonic() < deadline:
         time.sleep(0.05)
-
-
-def _descendants(pid: int) -> set[int]:
-    """The processes below `pid` (Linux /proc)."""
-    parents: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        parents[int(stat.parent.name)] = int(fields[1])
-    found: set[int] = set()
-    frontier = {pid}
-    while frontier:
-        frontier = {child for child, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return found
 
 
 def _alive(pid: int) -> bool:
