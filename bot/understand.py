@@ -296,15 +296,10 @@ def body_aliases(name: str, short: str) -> set[str]:
 def _department_ending(name: str, departments: dict[str, tuple[str, ...]]) -> str | None:
     """The longest department name the body's name ends with, after a place (沭阳县|发展和改革局).
     Looked up by the name's own endings: thousands of bodies are named at every load."""
-    for length in range(min(len(name) - 1, _longest(tuple(departments))), 1, -1):
+    for length in range(len(name) - 1, 1, -1):
         if name[-length:] in departments:
             return name[-length:]
     return None
-
-
-@cache
-def _longest(words: tuple[str, ...]) -> int:
-    return max(map(len, words), default=0)
 
 
 def find_years(text: str, today: date | None = None) -> list[int]:
