@@ -331,7 +331,7 @@ async def test_questions_are_answered_at_their_usual_speed_while_an_upload_is_in
     api, settings, prepared, data_dir, tmp_path
 ):
     """The ingest runs in a child process: the event loop never parses, questions are not slowed."""
-    content = big_report(tmp_path, 1).read_bytes()  # a few seconds to ingest
+    content = big_report(tmp_path, 2).read_bytes()  # 0.8 million characters: seconds to ingest, under the text limit
     api.add_file("F2", "documents/file_2.txt", content)
     engine = engine_with(prepared, data_dir)
     async with running(settings, engine, RateLimit(count=100)):
