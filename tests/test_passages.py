@@ -59,3 +59,33 @@ def test_the_words_of_a_sections_subject_outweigh_the_words_for_the_work_as_a_wh
     answer = engine.answer("清江浦区今后打算怎么做")
     assert answer.kind == "passage" and answer.source["section"] == 5
     assert "传帮带" in answer.text
+
+
+SHORTCOMINGS = (
+    "本机关政务公开工作仍有不足：一是政策解读形式较为单一，解读质量有待提升；"
+    "二是政务公开专栏栏目设置有待优化，信息更新不够及时；三是工作人员业务能力有待进一步加强。"
+)
+REMEDIES = "针对存在的问题，下一步将开展政务公开业务培训，提升工作人员能力。"
+
+
+def test_asking_what_the_problems_are_gets_the_problems_not_the_remedies(data_dir, tmp_path):
+    """存在什么问题: the paragraph stating the shortcomings (不足, 有待), though the remedies repeat 问题."""
+    engine = held_among_others(with_section5([SHORTCOMINGS, REMEDIES]), tmp_path, data_dir)
+    answer = engine.answer("清江浦区政务公开存在什么问题")
+    assert answer.kind == "passage" and answer.source["section"] == 5
+    assert "政策解读形式较为单一" in answer.text
+    assert "业务培训" in engine.answer("清江浦区政务公开存在的问题怎么改进").text
+
+
+def test_asking_where_gets_the_counter_that_takes_applications(data_dir, tmp_path):
+    """在哪里受理: the hall and its counter, not a paragraph that only says 信息公开申请 often."""
+    where = "在区政务服务中心大厅设立政府信息依申请公开受理窗口，安排专人接待群众。"
+    how = (
+        "依法受理政府信息公开申请，对每一件政府信息公开申请逐件登记、逐件审核，"
+        "严格按照法定期限答复信息公开申请，政府信息公开申请办理质量稳步提高。"
+    )
+    report = generate_report(1, body=BODY, year=2024)
+    report = dataclasses.replace(report, paragraphs={**report.paragraphs, 1: [how, where, *report.paragraphs[1]]})
+    engine = held_among_others(report, tmp_path, data_dir)
+    answer = engine.answer("清江浦区在哪里受理信息公开申请")
+    assert answer.kind == "passage" and "大厅" in answer.text
