@@ -24,6 +24,7 @@ MARK_OPEN, MARK_CLOSE = "【", "】"  # matched words in a passage; Telegram tur
 _MAX_CANDIDATES = 8
 _LOAD_ATTEMPTS = 3
 _MIN_COVERAGE = 0.3  # of the question's search weight a passage must hold to answer it
+_AS_MUCH = 0.9  # of the best passage's share of the question, for the latest report's to go first
 _OVERVIEW_TOPICS = 8
 _TOPIC_LENGTH = 40
 # Asking how a body works: a question this broad is answered with its 总体情况 in brief.
@@ -160,6 +161,15 @@ class Engine:
 
 
 _RETRY_SECONDS = 2.0  # between looks at a database whose index has not caught up yet
+
+
+def _which_year_note(latest: ReportRef, quoted_id: str, reports: list[ReportRef]) -> str:
+    """Said under a passage answer to a question that named no year, of a body held for several."""
+    if quoted_id == latest.id:
+        others = "、".join(str(r.year) for r in sorted(reports, key=lambda r: r.year) if r is not latest)
+        return f"（问题未说年份，以上摘自我持有的最新报告 {latest.year} 年；我还有 {others} 年的报告。）"
+    quoted = next(r for r in reports if r.id == quoted_id)
+    return f"（问题未说年份；我持有的最新报告 {latest.year} 年里没有找到相关内容，以上摘自 {quoted.year} 年的报告。）"
 
 
 def _settle() -> None:
@@ -442,17 +452,29 @@ class Snapshot:
         hits = [
             h for h in self.index.search(own_words, 12, allowed, alternatives) if h.coverage >= _MIN_COVERAGE
         ]
-        if understood.section is not None:
-            in_section = [h for h in hits if self._passage(h.report_id, h.ordinal)[0] == understood.section]
-            hits = in_section + [h for h in hits if h not in in_section]
-        specific = self._specific_tokens(tokens + [t for group in alternatives for t in group], understood)
         one_body = len({r.body_id for r in reports}) == 1
+        # A body named without a year is asked about as it is now: its latest report answers when
+        # it holds about as much of the question as any year does; the section pointed to comes first.
+        latest = max(reports, key=lambda r: r.year) if one_body and understood.year is None else None
+        best_coverage = max((h.coverage for h in hits), default=0.0)
+        latest_first = latest is not None and any(
+            h.report_id == latest.id and h.coverage >= _AS_MUCH * best_coverage for h in hits
+        )
+        hits.sort(key=lambda h: (
+            understood.section is not None and self._passage(h.report_id, h.ordinal)[0] != understood.section,
+            latest_first and h.report_id != latest.id,
+        ))
+        specific = self._specific_tokens(tokens + [t for group in alternatives for t in group], understood)
         if (not hits or not specific) and one_body and (understood.section is not None or _asks_how(question)):
-            return self._overview(question, understood, reports)
-        if not hits:
+            answer, quoted_id = self._overview(question, understood, reports), latest and latest.id
+        elif not hits:
             return self.none(question, "我持有的报告里没有找到与这个问题相关的内容。")
-        more = [{"report_id": h.report_id, "ordinal": h.ordinal, "score": round(h.score, 4)} for h in hits[1:6]]
-        return self._quote(question, hits[0].report_id, hits[0].ordinal, tokens, more)
+        else:
+            more = [{"report_id": h.report_id, "ordinal": h.ordinal, "score": round(h.score, 4)} for h in hits[1:6]]
+            answer, quoted_id = self._quote(question, hits[0].report_id, hits[0].ordinal, tokens, more), hits[0].report_id
+        if latest is not None and len(reports) > 1 and answer.kind == "passage":
+            answer.text += "\n" + _which_year_note(latest, quoted_id, reports)
+        return answer
 
     def _specific_tokens(self, tokens: list[str], understood: Understanding) -> list[str]:
         """The search words that say more than which section is meant (查阅点, not 怎么做)."""

@@ -89,3 +89,41 @@ def test_asking_where_gets_the_counter_that_takes_applications(data_dir, tmp_pat
     engine = held_among_others(report, tmp_path, data_dir)
     answer = engine.answer("清江浦区在哪里受理信息公开申请")
     assert answer.kind == "passage" and "大厅" in answer.text
+
+
+def two_years(tmp_path, data_dir, paragraphs_2023: list[str], paragraphs_2024: list[str]) -> Engine:
+    """One body's reports of 2023 and 2024, each with its own section 一, among other bodies."""
+    paths = []
+    for year, extra in ((2023, paragraphs_2023), (2024, paragraphs_2024)):
+        report = generate_report(year, body=BODY, year=year)
+        report = dataclasses.replace(report, paragraphs={**report.paragraphs, 1: [*extra, *report.paragraphs[1]]})
+        paths.append(tmp_path / f"{year}.txt")
+        paths[-1].write_text(render_text(report), "utf-8")
+    for n in range(3):
+        paths.append(tmp_path / f"other-{n}.txt")
+        paths[-1].write_text(render_text(generate_report(100 + n, year=2024)), "utf-8")
+    ingest_and_index(paths, data_dir)
+    return Engine(data_dir)
+
+
+OLD_HALL = "本机关在区档案馆一楼设立蓝鲸阅览室，群众可以在蓝鲸阅览室现场查阅纸质文件。"
+NEW_HALL = "蓝鲸阅览室已搬到区政务服务中心三楼。"
+
+
+def test_a_body_named_without_a_year_is_answered_from_its_latest_report_and_says_so(data_dir, tmp_path):
+    """The 2023 passage matches more words, but the body is asked about as it is now."""
+    engine = two_years(tmp_path, data_dir, [OLD_HALL], [NEW_HALL])
+    answer = engine.answer("清江浦区的蓝鲸阅览室在哪里")
+    assert answer.kind == "passage" and answer.report["year"] == 2024
+    assert "政务服务中心三楼" in answer.text
+    assert "最新报告 2024 年" in answer.text and "还有 2023 年" in answer.text
+    asked_for_2023 = engine.answer("清江浦区2023年的蓝鲸阅览室在哪里")
+    assert asked_for_2023.report["year"] == 2023 and "档案馆一楼" in asked_for_2023.text
+    assert "问题未说年份" not in asked_for_2023.text
+
+
+def test_an_older_report_answers_when_the_latest_says_nothing_of_it_and_says_so(data_dir, tmp_path):
+    engine = two_years(tmp_path, data_dir, [OLD_HALL], [])
+    answer = engine.answer("清江浦区的蓝鲸阅览室在哪里")
+    assert answer.kind == "passage" and answer.report["year"] == 2023 and "档案馆一楼" in answer.text
+    assert "最新报告 2024 年里没有找到相关内容" in answer.text
