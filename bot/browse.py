@@ -40,11 +40,13 @@ def metadata_path() -> Path:
 
 
 def browse_command(data_dir: Path, port: int = DEFAULT_PORT) -> list[str]:
-    """The Datasette command line that serves the data dir's database, immutable."""
+    """The Datasette command line that serves the data dir's database, read-only and live."""
     return [
         sys.executable, "-m", "datasette", "serve",
-        # Immutable: SQLite opens the file read-only, so no request (nor plugin) can write to it.
-        "--immutable", str(database_path(data_dir)),
+        # Not --immutable: an immutable file that an ingest then changes may give SQLite wrong
+        # rows. Datasette opens a mutable file with mode=ro, so no request can write to it, and
+        # each ingest is seen as it lands.
+        str(database_path(data_dir)),
         "--metadata", str(metadata_path()),
         "--host", HOST,
         "--port", str(port),
@@ -58,7 +60,7 @@ def prepare(data_dir: Path) -> Path:
         raise NothingHeld("no reports are held yet: run `reportbot ingest PATH` first")
     db = open_db(data_dir)  # migrates, so the findings table exists before Datasette looks
     try:
-        # An immutable reader sees only the main file: what the write-ahead log holds goes in first.
+        # The write-ahead log folded into the main file, so that a read-only reader starts from it.
         checkpoint(db)
     finally:
         db.close()

@@ -98,8 +98,6 @@ def test_browse_serves_figures_and_canned_queries_and_refuses_writes(data_dir, t
         assert status == 200 and [(r["rank"], r["body"], r["value"]) for r in rows] == [(1, "柳州市城中区人民政府", 31)]
         assert get(base, f"/{DATABASE_NAME}/report_findings.json", _shape="array", body="")[:2] == (200, [])
 
-        [info] = get(base, "/-/databases.json")[1]
-        assert info["is_mutable"] is False  # SQLite itself opens the file read-only
         status, refused = get(base, f"/{DATABASE_NAME}.json", sql="DELETE FROM figures")
         assert status == 400 and "SELECT" in refused["error"]
         status, refused = get(base, f"/{DATABASE_NAME}.json", sql="INSERT INTO findings VALUES ('1-2020', 0, 'sum', 'x', '{}')")
@@ -107,6 +105,14 @@ def test_browse_serves_figures_and_canned_queries_and_refuses_writes(data_dir, t
         assert post(base, f"/{DATABASE_NAME}/figures/-/insert", {"row": {"report_id": "1-2020"}}) in (403, 404, 405)
         assert get(base, f"/{DATABASE_NAME}/figures.json", _shape="array", _size="max")[1] == figures
         assert sha256(database) == before
+
+        # A corrected report ingested while browsing is served at once, not a stale reading.
+        corrected = tmp_path / "corrected.txt"
+        corrected.write_text(SAMPLE.read_text("utf-8").replace("\n2982\n", "\n2983\n", 1), "utf-8")
+        ingest_paths([corrected], data_dir, replace=True)
+        status, figures = get(base, f"/{DATABASE_NAME}/figures.json", _shape="array", _size="max")
+        [licensing] = [f for f in figures if f["row_key"] == "licensing" and f["column_key"] == "decisions"]
+        assert (status, licensing["value"]) == (200, 2983)
     finally:
         server.terminate()
         server.wait(timeout=20)
