@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any, Iterable, NamedTuple, Sequence
+from typing import Any, Iterable, Sequence
 
 from bot.answer import MARK_CLOSE, MARK_OPEN, Answer
 from bot.export import NoCells, NoSuchBody, NothingHeld, TooManyRows
 from ingest.check import CELLS_SKIPPED, NOT_STANDARD, READ_FULLY, REFUSED, SUMS_BROKEN, TABLES_MISSING, Checked
+from ingest.run import FileOutcome, IngestSummary
 
 MESSAGE_LIMIT = 4096  # characters (UTF-16 code units) after entity parsing
 CAPTION_LIMIT = 1024  # a photo's or a document's caption, likewise
@@ -172,30 +173,59 @@ def stats_text(reports: int, answered: int, median_ms: float | None) -> str:
     return f"持有报告：{reports} 份\n已回答问题：{answered} 个\n回答时间中位数：{median}"
 
 
-class FileLines(NamedTuple):
-    """One file of an ingest, as its reply shows it."""
+# What happened to a file, and why one was refused (ingest.run's FileOutcome), in words.
+OUTCOME_WORDS = {"ingested": "已导入", "replaced": "已替换", "unchanged": "未改变", "restored": "已恢复"}
+REFUSAL_WORDS = {
+    "unsupported": "文件无法读取",
+    "not_a_report": "不是政府信息公开工作年度报告",
+    "over_limit": "超过导入限制",
+    "worse_reading": "读出的内容比已存的报告少",
+    "missing": "找不到这个文件",
+    "unreadable": "文件打不开",
+    "parser_failure": "读取时出错",
+    "disk_failure": "写入磁盘失败（磁盘可能已满），这份文件什么也没有存",
+}
 
-    line: str
-    warnings: Sequence[str]
-    findings: Sequence[str] = ()
-    worse_reading: bool = False  # refused as a worse reading of a report held
 
-
-def ingest_text(
-    summary_line: str, outcome_lines: Iterable[FileLines | tuple[str, Sequence[str]]], button: bool = False
-) -> str:
-    """The reply to an ingest: the summary, then each file with its warnings and findings, and
-    for a worse reading refused, that the report held was kept (`button`: a replace button follows)."""
-    lines = [f"导入结果：{summary_line}"]
-    for item in outcome_lines:
-        file = FileLines(*item)
-        lines.append(file.line)
-        lines.extend(f"  警告：{w}" for w in file.warnings)
-        lines.extend(f"  发现：{f}" for f in file.findings)
-        if file.worse_reading:
+def ingest_text(summary: IngestSummary, shown_from: str = "", button: bool = False) -> str:
+    """The reply to an ingest: the counts, then each file (its name without `shown_from`) with its
+    warnings and findings, and for a worse reading refused, that the report held was kept
+    (`button`: a replace button follows). The reason a file was refused follows in brackets as
+    the library gave it."""
+    counts = (
+        f"导入 {summary.count('ingested')} 份，替换 {summary.count('replaced')} 份，"
+        f"拒收 {summary.count('refused')} 份，警告 {summary.warning_count} 条"
+    )
+    if summary.count("unchanged"):
+        counts += f"，{summary.count('unchanged')} 份与已存的相同、未改变"
+    if summary.stopped:
+        counts += f"；中途停止，没有尝试：{'、'.join(_shown(p, shown_from) for p in summary.not_tried) or '无'}"
+    lines = [f"导入结果：{counts}"]
+    for outcome in summary.outcomes:
+        lines.append(_outcome_line(outcome, shown_from))
+        lines.extend(f"  警告：{w}" for w in outcome.warnings)
+        lines.extend(f"  发现：{f}" for f in outcome.findings)
+        if outcome.worse_reading:
             then = "可按下面的“仍然替换”。" if button else "可单独发送这个文件，再按“仍然替换”。"
             lines.append(f"  没有替换：这份文件读出的内容比已存的报告少，已存的报告保持不变。确认这份文件无误，{then}")
     return "\n".join(lines)
+
+
+def _shown(path: str, shown_from: str) -> str:
+    return path.removeprefix(shown_from)
+
+
+def _outcome_line(outcome: FileOutcome, shown_from: str) -> str:
+    name = _shown(outcome.path, shown_from)
+    if outcome.status == "refused":
+        detail = (outcome.reason or "").removeprefix(f"{outcome.path}: ")
+        return f"拒收 {name}：{REFUSAL_WORDS.get(outcome.refusal or '', '无法导入')}（{detail}）"
+    line = f"{OUTCOME_WORDS.get(outcome.status, outcome.status)} {name}：{outcome.body} {outcome.year}年（编号 {outcome.report_id}）"
+    if outcome.warnings:
+        line += f"，警告 {len(outcome.warnings)} 条"
+    if outcome.findings:
+        line += f"，发现 {len(outcome.findings)} 处问题"
+    return line
 
 
 # The status of a report checked, in words.

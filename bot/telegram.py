@@ -680,15 +680,10 @@ async def _ingest(
     )
     if summary is None:
         return
-    prefix = f"{shown_from}{os.sep}"
-    outcomes = [
-        render.FileLines(o.line().replace(prefix, ""), o.warnings, o.findings, o.worse_reading)
-        for o in summary.outcomes
-    ]
     keyboard = None
     if offer is not None and any(o.worse_reading for o in summary.outcomes):
         keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("仍然替换", callback_data=offer)]])
-    text = render.ingest_text(summary.line(), outcomes, button=keyboard is not None)
+    text = render.ingest_text(summary, f"{shown_from}{os.sep}", button=keyboard is not None)
     await _reply(update, context, render.html_messages(text), keyboard)
 
 

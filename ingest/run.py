@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from config import Limits
-from ingest.errors import NothingToRestore, RefusedFile, WorseReading
+from ingest.errors import NothingToRestore, OverLimit, RefusedFile, WorseReading
 from ingest.limits import current_limits
 from ingest.model import ParsedReport
 from ingest.parse import parse_report
@@ -41,6 +41,9 @@ class FileOutcome:
     warnings: list[str] = field(default_factory=list)
     findings: list[str] = field(default_factory=list)
     reason: str | None = None
+    # Which refusal, for front ends to word: a RefusedFile's kind, or one of missing,
+    # unreadable, parser_failure, disk_failure.
+    refusal: str | None = None
     stops_the_run: bool = False  # the disk failed: no later file can be stored either
     worse_reading: bool = False  # refused as a worse reading of a report held: `replace` would store it
 
@@ -108,7 +111,9 @@ def find_files(paths: Iterable[Path]) -> tuple[list[Path], list[FileOutcome]]:
         elif path.exists():
             files.append(path)
         else:
-            missing.append(FileOutcome(str(path), "refused", reason=f"{path}: no such file or folder"))
+            missing.append(
+                FileOutcome(str(path), "refused", reason=f"{path}: no such file or folder", refusal="missing")
+            )
     return files, missing
 
 
@@ -121,14 +126,16 @@ def _parse(path: Path, limits: Limits) -> ParsedReport | FileOutcome:
     try:
         return parse_report(path, limits=limits)
     except RefusedFile as error:
-        return FileOutcome(str(path), "refused", reason=str(error))
+        return FileOutcome(str(path), "refused", reason=str(error), refusal=error.kind)
     except OSError as error:
-        return FileOutcome(str(path), "refused", reason=f"{path}: cannot be read ({error.strerror or error})")
+        reason = f"{path}: cannot be read ({error.strerror or error})"
+        return FileOutcome(str(path), "refused", reason=reason, refusal="unreadable")
     except MemoryError:
         raise
     except Exception as error:  # a bug in a parser must not stop the other files
         log.exception("parsing %s failed", path)
-        return FileOutcome(str(path), "refused", reason=f"{path}: could not be parsed ({type(error).__name__}: {error})")
+        reason = f"{path}: could not be parsed ({type(error).__name__}: {error})"
+        return FileOutcome(str(path), "refused", reason=reason, refusal="parser_failure")
 
 
 def process_context() -> multiprocessing.context.BaseContext:
@@ -146,7 +153,8 @@ def parsed_in_workers(
     with ParserPool(_parse, limits or current_limits(), min(workers, len(files)), process_context()) as pool:
         for path, result in pool.map(files):
             if isinstance(result, WorkerFailure):
-                result = FileOutcome(str(path), "refused", reason=f"{path}: {result.reason}")
+                # A worker stopped for its memory or time cap: limits, as a file over a limit.
+                result = FileOutcome(str(path), "refused", reason=f"{path}: {result.reason}", refusal=OverLimit.kind)
             yield path, result
 
 
@@ -202,7 +210,11 @@ def _store(db, data_dir: Path, path: Path, parsed: ParsedReport, replace: bool, 
         stored = save_report(db, parsed, replace=replace, restoring=restoring)
     except RefusedFile as error:
         return FileOutcome(
-            str(path), "refused", reason=f"{path}: {error.reason}", worse_reading=isinstance(error, WorseReading)
+            str(path),
+            "refused",
+            reason=f"{path}: {error.reason}",
+            refusal=error.kind,
+            worse_reading=isinstance(error, WorseReading),
         )
     except (sqlite3.OperationalError, OSError) as error:
         if not _is_disk_failure(error):
@@ -211,6 +223,7 @@ def _store(db, data_dir: Path, path: Path, parsed: ParsedReport, replace: bool, 
             str(path),
             "refused",
             reason=f"{path}: could not be written to the disk ({error}: is it full?); nothing of it was stored",
+            refusal="disk_failure",
             stops_the_run=True,
         )
     return FileOutcome(

@@ -105,6 +105,9 @@ BAD_INPUTS = {
     make_io_error: "cannot be read (Input/output error)",
 }
 
+# Which refusal each is, for front ends to say in their own words (the bot says them in Chinese).
+REFUSAL_KINDS = {make_not_a_report: "not_a_report", make_missing: "missing", make_io_error: "unreadable"}
+
 
 @pytest.mark.parametrize("make", BAD_INPUTS, ids=lambda f: f.__name__.removeprefix("make_"))
 def test_refused_with_reason_and_earlier_data_survives(make, data_dir, tmp_path):
@@ -114,6 +117,7 @@ def test_refused_with_reason_and_earlier_data_survives(make, data_dir, tmp_path)
     [outcome] = summary.outcomes
     assert outcome.status == "refused"
     assert outcome.reason.startswith(str(bad)) and BAD_INPUTS[make] in outcome.reason
+    assert outcome.refusal == REFUSAL_KINDS.get(make, "unsupported")
     assert "\n" not in outcome.reason
     db = open_db(data_dir)
     assert db.execute("SELECT count(*) FROM reports").fetchone()[0] == 1

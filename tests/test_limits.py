@@ -203,6 +203,7 @@ def test_a_file_over_the_time_cap_is_refused_and_the_others_ingested(data_dir, t
     outcomes = ingest_paths([first, slow, last], data_dir, workers=1, limits=limits(worker_timeout_s=1)).outcomes
     assert [o.status for o in outcomes] == ["ingested", "refused", "ingested"]
     assert outcomes[1].reason == f"{slow}: took longer than 1 s to parse (worker_timeout_s)"
+    assert outcomes[1].refusal == "over_limit"
     assert time.perf_counter() - started < 10
 
 

@@ -10,7 +10,7 @@ from bot import render
 from bot.answer import Answer, Engine
 from bot.render import MESSAGE_LIMIT, answer_messages, html_messages, split_text
 from index.passages import refresh_index
-from ingest.run import ingest_paths
+from ingest.run import FileOutcome, IngestSummary, ingest_paths
 from tests.conftest import SAMPLE
 
 
@@ -113,8 +113,6 @@ def test_command_texts():
     assert "我还没有任何报告" in render.reports_text([])
     assert "（还没有）" in render.stats_text(0, 0, None)
     assert "12 毫秒" in render.stats_text(1, 3, 12.4)
-    text = render.ingest_text("1 ingested, 0 replaced, 0 refused, 1 warnings", [("ingested a.txt", ["表3合计不符"])])
-    assert text.splitlines() == ["导入结果：1 ingested, 0 replaced, 0 refused, 1 warnings", "ingested a.txt", "  警告：表3合计不符"]
     assert render.candidate_label({"body": "柳州市城中区人民政府", "year": 2020}) == "柳州市城中区人民政府 2020年"
 
 
@@ -128,3 +126,25 @@ def test_reports_lists_bodies_with_their_years_and_stops_at_a_readable_length():
     assert text.count("\n· ") == render.LISTED_BODIES
     assert "另有 70 个单位" in text
     assert len(render.html_messages(text)) == 1
+
+
+def test_an_ingest_is_told_in_chinese_with_each_refusal_named_and_its_reason_kept():
+    summary = IngestSummary(
+        [
+            FileOutcome("/up/a.txt", "ingested", "3-2020", "柳州市城中区人民政府", 2020, warnings=["表3合计不符"]),
+            FileOutcome(
+                "/up/b.txt", "refused", reason="/up/b.txt: 1,118,888 characters of text, over the limit of "
+                "1,000,000 (max_text_chars)", refusal="over_limit",
+            ),
+            FileOutcome("/up/c.pdf", "refused", reason="/up/c.pdf: could not be written to the disk", refusal="disk_failure"),
+        ],
+        stopped="the disk is full",
+        not_tried=["/up/d.pdf"],
+    )
+    assert render.ingest_text(summary, "/up/").splitlines() == [
+        "导入结果：导入 1 份，替换 0 份，拒收 2 份，警告 1 条；中途停止，没有尝试：d.pdf",
+        "已导入 a.txt：柳州市城中区人民政府 2020年（编号 3-2020），警告 1 条",
+        "  警告：表3合计不符",
+        "拒收 b.txt：超过导入限制（1,118,888 characters of text, over the limit of 1,000,000 (max_text_chars)）",
+        "拒收 c.pdf：写入磁盘失败（磁盘可能已满），这份文件什么也没有存（could not be written to the disk）",
+    ]

@@ -316,12 +316,12 @@ async def test_admin_upload_is_downloaded_ingested_and_answerable(api, settings,
     engine = engine_with(prepared, data_dir)
     async with running(settings, engine):
         api.push(message(ADMIN, document=document("F1", "柳州市鱼峰区2020年报.txt", len(content))))
-        [summary] = await api.wait_for("sendMessage", lambda p: "ingested" in p.get("text", ""), timeout=WAIT)
+        [summary] = await api.wait_for("sendMessage", lambda p: "导入结果" in p.get("text", ""), timeout=WAIT)
         answer = await say(api, ADMIN, "鱼峰区2020年行政处罚有多少")
     order = [c.method for c in api.calls if c.method in ("getFile", "download")] + ["summary"]
     assert order == ["getFile", "download", "summary"]
     assert api.calls_of("getFile")[0].at < api.calls_of("download")[0].at < summary.at
-    assert "1 ingested, 0 replaced, 0 refused" in summary.params["text"]
+    assert "导入 1 份，替换 0 份，拒收 0 份" in summary.params["text"]
     assert "柳州市鱼峰区人民政府 2020" in summary.params["text"]
     assert "reportbot-upload-" not in summary.params["text"]  # the temp folder is not shown
     assert "鱼峰区" in answer["text"] and "6487" in answer["text"]
@@ -339,9 +339,9 @@ async def test_questions_are_answered_at_their_usual_speed_while_an_upload_is_in
         api.push(message(ADMIN, document=document("F2", "yufeng.txt", len(content))))
         await api.wait_for("sendChatAction", timeout=WAIT)  # downloaded; the ingest has started
         during = [await timed_say(api, CITIZEN, "城中区2020年行政处罚有多少") for _ in range(5)]
-        unfinished = not api.calls_of("sendMessage", lambda p: "ingested" in p.get("text", ""))
+        unfinished = not api.calls_of("sendMessage", lambda p: "导入结果" in p.get("text", ""))
         still_old = [r.body for r in engine.reports]
-        await api.wait_for("sendMessage", lambda p: "ingested" in p.get("text", ""), timeout=30)
+        await api.wait_for("sendMessage", lambda p: "导入结果" in p.get("text", ""), timeout=30)
     assert unfinished  # the questions were asked while the ingest ran
     assert all("6487" in text for text, _ in usual + during)
     assert max(seconds for _, seconds in during) < max(1.0, 5 * max(seconds for _, seconds in usual))
@@ -391,7 +391,7 @@ async def test_reingest_and_stats_for_admins_only(api, settings, prepared, data_
         admin_help = await say(api, ADMIN, "/help")
     assert "管理员" in refused["text"] and "管理员" in refused_stats["text"]
     assert "/restore" in admin_help["text"]
-    assert "1 ingested" in reingested["text"] and "liuzhou-yufeng-2020.txt" in reingested["text"]
+    assert "导入 1 份" in reingested["text"] and "已导入 liuzhou-yufeng-2020.txt" in reingested["text"]
     assert str(corpus) not in reingested["text"]
     assert "持有报告：2 份" in stats["text"] and "已回答问题：1 个" in stats["text"] and "毫秒" in stats["text"]
 
@@ -512,9 +512,9 @@ async def test_an_admins_upload_reply_shows_the_findings_of_each_file(api, setti
     api.add_file("G1", "documents/file_g1.html", content)
     async with running(settings, engine_with(prepared, data_dir)):
         api.push(message(ADMIN, document=document("G1", "清江浦区2023.html", len(content))))
-        [summary] = await api.wait_for("sendMessage", lambda p: "ingested" in p.get("text", ""), timeout=WAIT)
+        [summary] = await api.wait_for("sendMessage", lambda p: "导入结果" in p.get("text", ""), timeout=WAIT)
     text = html.unescape(summary.params["text"])
-    assert "1 ingested" in text and "3 findings" in text
+    assert "导入 1 份" in text and "发现 3 处问题" in text
     assert text.count("  发现：表3") == 3 and "“总计 = 自然人 + 法人或其他组织”不成立" in text
 
 
@@ -533,7 +533,7 @@ async def test_a_worse_reading_is_refused_with_a_button_only_an_admin_may_press_
     question = "城中区2020年行政处罚有多少"
     async with running(settings, engine_with(prepared, data_dir), RateLimit(count=100)):
         api.push(message(ADMIN, document=document("T1", "城中区2020.txt", len(content))))
-        [refusal] = await api.wait_for("sendMessage", lambda p: "refused" in p.get("text", ""), timeout=WAIT)
+        [refusal] = await api.wait_for("sendMessage", lambda p: "拒收" in p.get("text", ""), timeout=WAIT)
         [button] = buttons(refusal.params)
         kept = await say(api, ADMIN, question)
 
@@ -542,13 +542,13 @@ async def test_a_worse_reading_is_refused_with_a_button_only_an_admin_may_press_
         refused_restore = await say(api, CITIZEN, "/restore 城中区 2020")
 
         api.push(button_press(ADMIN, button["callback_data"], refusal.result))
-        [replaced] = await api.wait_for("sendMessage", lambda p: "1 replaced" in p.get("text", ""), timeout=WAIT)
+        [replaced] = await api.wait_for("sendMessage", lambda p: "替换 1 份" in p.get("text", ""), timeout=WAIT)
         lost = await say(api, ADMIN, question)
 
         restored = await say(api, ADMIN, "/restore 城中区 2020")
         back = await say(api, ADMIN, question)
         again = await say(api, ADMIN, "/restore 1-2020")
-    assert "1 refused" in refusal.params["text"] and "worse reading" in refusal.params["text"]
+    assert "拒收 1 份" in refusal.params["text"] and "：读出的内容比已存的报告少（" in refusal.params["text"]
     assert "table 3 (161 cells)" in refusal.params["text"]  # what it would lose
     assert "没有替换" in refusal.params["text"] and "仍然替换" in refusal.params["text"]
     assert button["text"] == "仍然替换"
@@ -679,7 +679,7 @@ async def test_calls_that_can_be_repeated_are_still_retried(api, settings, prepa
     api.lose_answer("answerCallbackQuery")
     async with running(settings, engine_with(prepared, data_dir)):
         api.push(message(ADMIN, document=document("F7", "yufeng.txt", len(content))))
-        await api.wait_for("sendMessage", lambda p: "1 ingested" in p.get("text", ""), timeout=WAIT)
+        await api.wait_for("sendMessage", lambda p: "导入 1 份" in p.get("text", ""), timeout=WAIT)
         api.push(button_press(CITIZEN, "expired", bot_message(CITIZEN)))
         await api.wait_for("answerCallbackQuery", count=3, timeout=WAIT)
     assert len(api.calls_of("getFile")) == 2
@@ -797,7 +797,7 @@ async def test_the_token_never_reaches_the_log_in_any_form(api, settings, prepar
     async with running(settings, engine_with(prepared, data_dir)):
         await say(api, CITIZEN, "城中区2020年行政处罚有多少")
         api.push(message(ADMIN, document=document("F5", "yufeng.txt", 1000)))
-        await api.wait_for("sendMessage", lambda p: "ingested" in p.get("text", ""), timeout=WAIT)
+        await api.wait_for("sendMessage", lambda p: "导入结果" in p.get("text", ""), timeout=WAIT)
         api.push(message(ADMIN, document=document("F6", "missing.txt", 1000)))
         [failed] = await api.wait_for("sendMessage", lambda p: "取得" in p.get("text", ""), timeout=WAIT)
     encoded = quote(TOKEN, safe="")
@@ -884,7 +884,7 @@ def test_serve_answers_and_stops_within_5_s_on_sigterm_mid_ingest(api, prepared,
             server.kill()
             server.communicate()
     assert "6487" in api.sent_to(CITIZEN)[0].params["text"], errors
-    assert not api.calls_of("sendMessage", lambda p: "ingested" in p.get("text", ""))  # stopped mid-ingest
+    assert not api.calls_of("sendMessage", lambda p: "导入结果" in p.get("text", ""))  # stopped mid-ingest
     assert server.returncode == 0, errors
     assert stopped_in < 5.0, errors
     assert helpers  # the ingest ran in a child process
