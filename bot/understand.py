@@ -28,7 +28,17 @@ _COUNT_BEFORE = ("超过", "达到", "不到", "多于", "少于", "高于", "�
 _CHINESE_DIGITS = {"〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
 _CHINESE_YEAR = re.compile(r"([〇零一二三四五六七八九]{4})年")
 _DEPARTMENT = re.compile(r"[^的去在了是有被和对向从到把给为\W\d]{1,6}?(?:局|委员会|管委会|办公室|办公厅|厅|委|署|中心)")
-_RELATIVE_YEARS = {"前年": -2, "去年": -1, "上一年": -1, "上年度": -1, "今年": 0, "本年度": 0}
+# The longest first: 大前年 is not 前年.
+_RELATIVE_YEARS = {"大前年": -3, "前年": -2, "去年": -1, "上一年": -1, "上年度": -1, "今年": 0, "本年度": 0}
+# 23年, 24年度: a year in two digits, but not a span of years (近10年, 10年来, 三年内) nor 10年前.
+_SHORT_YEAR = re.compile(r"(?<![\d近这过去最前后连续每满第])(\d{2})\s*年(?![来前内间后多半以里底])度?")
+# 两年前, 3年前: counted back from this year.
+_YEARS_AGO = re.compile(r"(?<![\d近这过去最])([一两二三四五六七八九十]|\d{1,2})\s*年前")
+# 近三年, 过去5年, 三年来: a span of years, asked as a series over the years held.
+_YEAR_SPAN = re.compile(
+    r"(?:近|最近|过去|这)(?:[一两二三四五六七八九十]|\d{1,2})\s*年|(?:[一两二三四五六七八九十]|\d{1,2})\s*年(?:来|以来|间)"
+)
+_SMALL_NUMBERS = {c: n for n, c in enumerate("零一二三四五六七八九十")} | {"两": 2}
 # 比去年, 比上一年: a comparison with the year before the report's, not a year of its own.
 _COMPARED = re.compile(r"(?:比|较|同比|相比|对比)(?:前年|去年|上一年|上年度|上年)")
 # A place not in the gazetteer (a new district, a town, a street) ends like one ...
@@ -303,19 +313,54 @@ def _department_ending(name: str, departments: dict[str, tuple[str, ...]]) -> st
 
 
 def find_years(text: str, today: date | None = None) -> list[int]:
-    """The years a question names, in order: 2020年, 二〇二〇年, a bare 2020 that is no count, 去年…"""
-    text = _CHINESE_YEAR.sub(lambda m: "".join(_CHINESE_DIGITS[c] for c in m.group(1)) + "年", text)
-    years = []
+    """The years a question names, in order: 2020年, 二〇二〇年, 23年, a bare 2020 that is no
+    count; or else the first relative one (去年, 大前年, 两年前)."""
+    named = [year for _, _, year in _named_years(text, today)]
+    if named:
+        return named
+    relative = _relative_years(_COMPARED.sub(lambda m: " " * len(m.group(0)), text), today)
+    return [year for _, _, year in relative][:1]
+
+
+def _named_years(text: str, today: date | None = None) -> list[tuple[int, int, int]]:
+    """(start, end, year) of each year a question writes out, in order of place."""
+    found = []
     for match in _YEAR.finditer(text):
         if not match.group(2):
             if _COUNT_AFTER.match(text, match.end()) or text[: match.start()].endswith(_COUNT_BEFORE):
                 continue  # 超过2000件: a number, not a year
-        years.append(int(match.group(1)))
-    if years:
-        return years
+        found.append((match.start(), match.end(), int(match.group(1))))
+    for match in _CHINESE_YEAR.finditer(text):
+        found.append((match.start(), match.end(), int("".join(_CHINESE_DIGITS[c] for c in match.group(1)))))
+    next_year = (today or date.today()).year + 1
+    for match in _SHORT_YEAR.finditer(text):
+        year = 2000 + int(match.group(1))
+        found.append((match.start(), match.end(), year if year <= next_year else year - 100))  # 90年: 1990
+    return sorted(found)
+
+
+def _relative_years(text: str, today: date | None = None) -> list[tuple[int, int, int]]:
+    """(start, end, year) of each year a question counts from this one (去年, 两年前)."""
     this_year = (today or date.today()).year
-    text = _COMPARED.sub(" ", text)
-    return [this_year + offset for word, offset in _RELATIVE_YEARS.items() if word in text][:1]
+    found = []
+    for word, offset in _RELATIVE_YEARS.items():
+        for match in re.finditer(re.escape(word), text):
+            if not any(start <= match.start() < end for start, end, _ in found):  # 前年 in 大前年
+                found.append((match.start(), match.end(), this_year + offset))
+    for match in _YEARS_AGO.finditer(text):
+        count = match.group(1)
+        found.append((match.start(), match.end(), this_year - (int(count) if count.isdigit() else _SMALL_NUMBERS[count])))
+    return sorted(found)
+
+
+def _blank_years(text: str, today: date | None = None) -> str:
+    """The text with the years it writes out (2020年, 23年) and counts back (两年前) blanked.
+    去年, 上一年 stay: 上一年 is also in a column's label (上一年项目数量)."""
+    for start, end, _ in _named_years(text, today):
+        text = _blank(text, start, end)
+    for match in _YEARS_AGO.finditer(text):
+        text = _blank(text, match.start(), match.end())
+    return text
 
 
 def find_year(text: str, today: date | None = None) -> int | None:
@@ -443,10 +488,9 @@ def understand(question: str, bodies: BodyNames, words: list[str] | None = None)
         remaining = _blank(remaining, match.start(), match.end())
     result.years = find_years(remaining)
     result.year = result.years[0] if result.years else None
-    for match in reversed(list(_YEAR.finditer(remaining))):
-        if int(match.group(1)) in result.years:
-            remaining = _blank(remaining, match.start(), match.end())
-    result.series = any(word in remaining for word in vocab.series)
+    remaining = _blank_years(remaining)
+    result.series = any(word in remaining for word in vocab.series) or _YEAR_SPAN.search(remaining) is not None
+    remaining = _YEAR_SPAN.sub(lambda m: " " * len(m.group(0)), remaining)
     result.change = any(word in remaining for word in vocab.change)
     result.ranking = any(word in remaining for word in vocab.ranking)
     result.subordinate = any(word in remaining for word in vocab.subordinate)

@@ -133,3 +133,16 @@ def test_every_example_the_bot_offers_is_answered(engine):
     assert len(examples) >= 3
     for question in examples:
         assert engine.answer(question).kind in ("figure", "passage"), question
+
+
+@pytest.mark.parametrize("question", ["城中区19年罚款多少", "城中区二〇一九年罚款多少", "城中区两年前罚款多少"])
+def test_a_year_written_as_people_write_it_is_never_answered_with_another_year(engine, question):
+    """19年 and 二〇一九年 are 2019, not held: never the 2020 figure as if no year had been said."""
+    answer = engine.answer(question)
+    assert answer.kind == "none" and answer.value is None, answer.text
+
+
+@pytest.mark.parametrize("question", ["城中区20年罚款多少", "城中区二〇二〇年罚款多少", "城中区二零二零年罚了多少款"])
+def test_a_year_in_two_digits_or_chinese_digits_reaches_its_report(engine, question):
+    answer = engine.answer(question)
+    assert (answer.kind, answer.value, answer.report["year"]) == ("figure", 6487, 2020), answer.text

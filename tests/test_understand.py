@@ -117,6 +117,22 @@ def test_relative_and_bare_years(text, year):
     assert find_year(text, today=date(2026, 11, 27)) == year
 
 
+@pytest.mark.parametrize(
+    "text, year",
+    [("洪泽23年行政许可", 2023), ("24年度", 2024), ("90年", 1990), ("大前年", 2023), ("两年前", 2024),
+     ("3年前", 2023), ("近10年", None), ("10年来", None), ("三年内", None), ("第23年", None), ("2023年", 2023)],
+)
+def test_years_as_people_write_them(text, year):
+    """A year in two digits, or counted back, is a year; a span of years is none."""
+    assert find_year(text, today=date(2026, 11, 27)) == year
+
+
+@pytest.mark.parametrize("question", ["洪泽区近三年罚款多少", "洪泽区过去5年罚款多少", "洪泽区三年来罚款多少"])
+def test_a_span_of_years_asks_for_every_year_held(question):
+    understood = read(question)
+    assert understood.series and understood.year is None and understood.wants_figure
+
+
 def test_the_longest_phrase_first_then_the_leftmost():
     phrases = Phrases({"行政复议": (1,), "复议": (2,), "行政": (3,), "政复": (4,)})
     assert phrases.find("行政复议多少") == ("行政复议", (1,), 0)
