@@ -15,7 +15,7 @@ from bot.series import asks_series, series_answer
 from bot.understand import BodyNames, CellQuery, Understanding, body_aliases, understand, vocabulary
 from index.passages import PassageIndex, ensure_index, index_dir, load_index
 from index.tokenize import add_words, cut, tokenize
-from ingest.nationalformat import NONSTANDARD, fold, national_format
+from ingest.nationalformat import NONSTANDARD, Column, fold, national_format
 from ingest.database import database_path, open_db
 from ingest import read
 from ingest.values import format_number
@@ -327,7 +327,8 @@ class Snapshot:
                 f"{report.label}的报告采用{_version_name(report.format)}，其表格中没有“{cell.words}”这一项。",
             )
         block = blocks[0]
-        column = self._column(cell, block)
+        group = self._column_group(cell, block)
+        column = Column(group[0].key, group[0].group, group[0].unit) if group else self._column(cell, block)
         if column is None:
             return self.none(
                 question,
@@ -338,15 +339,21 @@ class Snapshot:
         leaves = [leaf for rows in found if rows is not None for leaf in rows]
         if not leaves or None in found:
             return self.none(question, f"{report.label}的报告中没有读到表{cell.table}里“{cell.words}”这一格。")
-        cells = self._cells(report.id, cell.table, leaves, column.key)
-        if len(cells) < len(leaves):
+        if group and len(leaves) > 1:
+            return self.none(question, f"“{cell.words}”是几行相加，“{cell.column_words}”是几列相加：请只问其中一行或一列。")
+        if group:  # one row, its columns added up: each part is named by its column
+            cells = [(c.label, *found[0][1:]) for c in group if (found := self._cells(report.id, cell.table, leaves, c.key))]
+            wanted = len(group)
+        else:
+            cells, wanted = self._cells(report.id, cell.table, leaves, column.key), len(leaves)
+        if len(cells) < wanted:
             return self.none(question, f"{report.label}的报告中没有读到表{cell.table}里“{cell.words}”这一格。")
         label_row = " / ".join(block.row_path(cell.rows[0])) if len(cell.rows) == 1 else _common_group(block, cell)
         if cell.table == 2:
             label_row = f"{block.label} / {label_row}"
         source = {"table": cell.table, "row": label_row, "column": column.label, "label": f"{label_row}（{column.label}）"}
         citation = f"来源：《{report.title}》表{cell.table}“{table.title}”，{label_row}，{column.label}列。"
-        if len(leaves) == 1:
+        if len(cells) == 1:
             value, unit, raw = cells[0][1:]
             source["raw"] = raw
             if value is None:
@@ -357,7 +364,7 @@ class Snapshot:
         else:
             unit = cells[0][2]
             parts = "，".join(f"{name} {_show(v, u)}" for name, v, u, _ in cells)
-            source["rows"] = [name for name, *_ in cells]
+            source["columns" if group else "rows"] = [name for name, *_ in cells]
             if any(v is None for _, v, _, _ in cells):
                 # A blank cell is no 0: the parts are given, their total is not.
                 text = f"{report.label}：{label_row}（{column.label}）由以下各项组成：{parts}；其中有空白的格，无法给出合计。\n{citation}"
@@ -390,6 +397,14 @@ class Snapshot:
             elif kind == "carry-over" and "carried_over" in rows:
                 notes.append(f"注意：本年的上年结转数与{found['previous_year']}年报告的结转下年度数不一致。")
         return "\n" + "\n".join(notes) if notes else ""
+
+    @staticmethod
+    def _column_group(cell: CellQuery, block) -> list[Column]:
+        """The columns a group's name asks for together (法人或其他组织), each in this block; else none."""
+        named = [c for c in block.columns if c.key in cell.columns]
+        if len(cell.columns) < 2 or len(named) != len(cell.columns) or len({c.group for c in named}) != 1:
+            return []
+        return named if named[0].group else []
 
     def _column(self, cell: CellQuery, block):
         """The column asked for, or the table's default; None when the words name a column this block lacks."""

@@ -207,6 +207,9 @@ def vocabulary() -> Vocabulary:
             for column in block.columns:
                 for phrase in _label_phrases(column.label):
                     columns.setdefault(phrase, set()).add(Target(table.number, column.key))
+                # 法人或其他组织 names its columns together: their figures are added up.
+                for phrase in (column.group, *aliases["column_groups"].get(column.group, ())) if column.group else ():
+                    columns.setdefault(fold(phrase), set()).add(Target(table.number, column.key))
     for name, phrases in aliases["rows"].items():
         for phrase in phrases:
             rows.setdefault(fold(phrase), set()).add(_target(name))
@@ -513,7 +516,13 @@ def _read_cell(result: Understanding, text: str, question: str) -> None:
     weak = False
     columns: tuple[str, ...] = ()
     column_words: str | None = None
-    if cell_match and (row_match is None or len(cell_match[0]) >= len(row_match[0])):
+    if cell_match and row_match and (narrower := _narrower_row(cell_match, row_match)) is not None:
+        # 直接起诉的官司输了: 官司输了 names 行政诉讼's 结果纠正, 直接起诉 the one of its rows meant.
+        cell_phrase, (_, column), cell_start = cell_match
+        phrase, target, start = row_match[0], narrower, row_match[2]
+        columns, column_words = (column,), cell_phrase
+        text = _blank(text, cell_start, cell_start + len(cell_phrase))
+    elif cell_match and (row_match is None or len(cell_match[0]) >= len(row_match[0])):
         phrase, (target, column), start = cell_match
         columns, column_words = (column,), phrase
     elif row_match:
@@ -525,14 +534,19 @@ def _read_cell(result: Understanding, text: str, question: str) -> None:
     else:
         return
     end = start + len(phrase)
-    rows = vocab.groups.get(target, (target,))
     if not columns:
         # A column's words may overlap the row's (政府集中采购项目数量) but must add to them.
         found = vocab.columns[target.table].find(text, accept=lambda s, e: s < start or e > end)
         if found:
             column_words, targets, column_start = found
-            columns = tuple(t.key for t in targets)
             text = _blank(text, column_start, column_start + len(column_words))
+            # 其他处理中的其他: the words of a row's own sub-row (3.其他), not the column 其他.
+            child = _sub_row_named(target, column_words)
+            if child is not None:
+                target, phrase, column_words = child, f"{phrase}…{column_words}", None
+            else:
+                columns = tuple(t.key for t in targets)
+    rows = vocab.groups.get(target, (target,))
     text = _blank(text, start, end)
     result.cell = CellQuery(target.table, tuple(r.key for r in rows), columns, phrase, column_words)
     result.unexplained = _unexplained(text, target, rows, columns)
@@ -541,6 +555,26 @@ def _read_cell(result: Understanding, text: str, question: str) -> None:
     # A word that only weakly names a row (申请) asks for a figure only with 多少 or the like,
     # and a question with words the cell does not account for asks for something else.
     result.wants_figure = not result.unexplained and (asks_number or (not asks_prose and not weak))
+
+
+def _narrower_row(cell_match, row_match) -> Target | None:
+    """The row a question names apart from a cell's words, when it is one of the rows those
+    words add up (直接起诉 within 行政诉讼); None when it names no such row."""
+    cell_phrase, (cell_row, _), cell_start = cell_match
+    row_phrase, targets, row_start = row_match
+    if row_start < cell_start + len(cell_phrase) and cell_start < row_start + len(row_phrase):
+        return None  # the same words
+    members = vocabulary().groups.get(cell_row, ())
+    return next((t for t in targets if t in members), None)
+
+
+def _sub_row_named(row: Target, words: str) -> Target | None:
+    """The row under `row` whose label, numbering aside, is `words` (其他处理 → 3.其他), if any."""
+    for block in national_format().table(row.table).blocks:
+        for child in block.rows:
+            if child.parent == row.key and normalize_label(child.label) == words:
+                return Target(row.table, child.key)
+    return None
 
 
 def _unexplained(text: str, target: Target, rows: tuple[Target, ...], columns: tuple[str, ...]) -> list[str]:

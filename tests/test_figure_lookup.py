@@ -263,3 +263,42 @@ def test_a_series_row_keeps_its_cautions(engine):
     lines = answer.text.splitlines()
     assert any(line.startswith("  注意：报告中“总计 = 自然人 + 法人或其他组织”在此处不成立（") for line in lines)
     assert "2021年：没有这一年的报告" in answer.text.splitlines()
+
+
+APPLICANT_ORGS = ("businesses", "research", "public_interest", "legal_services", "other_orgs")
+
+
+@pytest.mark.parametrize("words", ["法人或其他组织", "法人和其他组织", "法人"])
+def test_a_group_of_columns_is_its_columns_added_up(engine, words):
+    """法人或其他组织 is five columns: their sum, each shown; never the last one (其他) alone."""
+    answer = figure(engine, f"淮阴区2022年{words}申请了多少")
+    parts = [cell(HUAIYIN_2022, 3, "new", key) for key in APPLICANT_ORGS]
+    assert (answer.value, answer.source["column"]) == (sum(parts), "法人或其他组织")
+    assert answer.source["columns"] == ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
+    assert f"共 {sum(parts)}件，是以下各项相加：商业企业 {parts[0]}件" in answer.text
+
+
+def test_a_group_of_columns_over_a_group_of_rows_is_no_figure(engine):
+    no_figure(engine, "淮阴区2022年其他处理中法人的有多少")
+
+
+def test_a_sub_rows_name_after_its_heading_is_that_row_not_a_column(engine):
+    """其他处理中的其他 is the row 3.其他 under （六）其他处理, not the applicant column 其他."""
+    answer = figure(engine, "淮阴区2022年其他处理中的其他有多少")
+    assert answer.source["row"] == "三、本年度办理结果 / （六）其他处理 / 3.其他"
+    assert (answer.value, answer.source["column"]) == (cell(HUAIYIN_2022, 3, "other_reasons", "total"), "总计")
+
+
+def test_a_row_named_beside_a_cells_words_narrows_them(engine):
+    """官司输了 is 行政诉讼's 结果纠正 over both its rows; 直接起诉 says which one."""
+    answer = figure(engine, "淮阴区2022年直接起诉的官司输了几件")
+    assert (answer.source["row"], answer.source["column"]) == ("行政诉讼 / 未经复议直接起诉", "结果纠正")
+    assert answer.value == cell(HUAIYIN_2022, 4, "litigation_direct", "corrected")
+
+
+@pytest.mark.parametrize("question", ["淮阴区2020年集中采购了多少个项目", "淮阴区2020年采购了几个项目"])
+def test_counting_words_ask_for_the_count_where_the_row_has_one(engine, question):
+    """The 2019 format's 政府集中采购: 采购项目数量, not 采购总金额 (the default column)."""
+    answer = figure(engine, question)
+    assert answer.source["column"] == "采购项目数量"
+    assert answer.value == cell(HUAIYIN_2020, 2, "procurement", "procurement_items")
