@@ -463,10 +463,16 @@ def understand(question: str, bodies: BodyNames, words: list[str] | None = None)
     edges = _edges(words)
     result = Understanding(question=question)
 
-    # Bodies: every one named, longest names first, kept in the order the question names them.
+    # Bodies: every one named, longest names first, kept in the order the question names them;
+    # never a name inside another place's (淮安 in 淮安区 is not 淮安市).
     remaining = text
     named: list[tuple[int, tuple[int, ...]]] = []
-    while (match := bodies.phrases.find(remaining, edges)) is not None:
+    places = gazetteer().mentions(text, edges)
+
+    def own_place(start: int, end: int) -> bool:
+        return not _inside_another_place(start, end, places, bodies, text)
+
+    while (match := bodies.phrases.find(remaining, edges, own_place)) is not None:
         phrase, ids, start = match
         named.append((start, ids))
         department = _DEPARTMENT.match(text, start + len(phrase))
@@ -566,6 +572,19 @@ def _narrower_row(cell_match, row_match) -> Target | None:
         return None  # the same words
     members = vocabulary().groups.get(cell_row, ())
     return next((t for t in targets if t in members), None)
+
+
+def _inside_another_place(
+    start: int, end: int, places: list[tuple[int, int, tuple[Place, ...]]], bodies: BodyNames, text: str
+) -> bool:
+    """Whether text[start:end], a body's name, is part of a longer place name that is not that
+    body's place (淮安 in 淮安区: 淮安市淮安区, not 淮安市)."""
+    ids = bodies.phrases.mapping.get(text[start:end], ())
+    own = {p for body in ids for p in bodies.places.get(body, ())}
+    return any(
+        first <= start and end <= last and last - first > end - start and not own & set(named)
+        for first, last, named in places
+    )
 
 
 def _sub_row_named(row: Target, words: str) -> Target | None:

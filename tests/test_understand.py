@@ -19,6 +19,19 @@ def read(question: str):
     return understand(question, BodyNames.build(BODIES, {b: n for b, (n, _) in NAMES.items()}), cut(fold(question)))
 
 
+@pytest.mark.parametrize("question", ["淮安区2024年收到多少申请", "淮安市淮安区2024年收到多少申请"])
+def test_a_citys_short_name_inside_one_of_its_districts_is_not_the_city(question):
+    """淮安 is 淮安市's short name, but 淮安区 is 淮安市淮安区, another body: never 淮安市's figures."""
+    names = {1: ("淮安市人民政府", "淮安市")}
+    aliases = {body: body_aliases(*n) for body, n in names.items()}
+    add_words(name for each in aliases.values() for name in each)
+    understood = understand(question, BodyNames.build(aliases, {b: n for b, (n, _) in names.items()}), cut(fold(question)))
+    assert "淮安区" in understood.unknown_places  # and so no figure of 淮安市 is given
+    assert understood.bodies == ([] if question.startswith("淮安区") else [1])
+    city = understand("淮安2024年收到多少申请", BodyNames.build(aliases, {1: "淮安市人民政府"}), cut(fold("淮安2024年收到多少申请")))
+    assert city.bodies == [1]
+
+
 def test_a_name_inside_another_place_is_not_that_body():
     """市南 (青岛市市南区) stands inside 贵阳市南明区: that is not a question about 市南区."""
     understood = read("贵阳市南明区2023年罚款多少")
