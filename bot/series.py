@@ -7,6 +7,7 @@ held is said as such and never counted as 0, so no change is worked out across i
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from bot.understand import CellQuery, Understanding
@@ -162,7 +163,9 @@ def _change(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
     first, last = rows[0], rows[-1]
     if len(rows) < 2 or first["value"] is None or last["value"] is None:
         return None
-    delta = last["value"] - first["value"]
+    # In decimal: 7545 - 7730.28 is -185.28, not the float -185.27999999999975.
+    exact = Decimal(str(last["value"])) - Decimal(str(first["value"]))
+    delta = int(exact) if exact == exact.to_integral_value() else float(exact)
     percent = round(delta / first["value"] * 100, 1) if first["value"] else None
     return {"from_year": first["year"], "to_year": last["year"], "delta": delta, "percent": percent}
 

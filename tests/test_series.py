@@ -192,3 +192,18 @@ def test_a_name_two_bodies_share_brings_both_into_a_comparison(data_dir, tmp_pat
     answer = engine.answer("城中区和洪泽区2023年新收申请")
     assert answer.kind == "series"
     assert sorted((r["report"]["body"], r["value"]) for r in answer.rows) == sorted((r.body, new_total(r)) for r in reports)
+
+
+def test_a_change_between_decimal_figures_is_exact(data_dir, tmp_path):
+    """7730.28万元 then 7545万元: 少了185.28万元, never 185.27999999999975."""
+    body = "淮安市淮阴区人民政府"
+    reports = []
+    for n, (year, fee) in enumerate(((2022, 7730.28), (2023, 7545))):
+        report = generate_report(100 + n, body=body, year=year)
+        cells = dict(report.cells)
+        key = next(k for k in cells if k[0] == 2 and k[2] == "fees" and k[3] == "fee_amount")
+        cells[key] = (fee, str(fee))
+        reports.append(dataclasses.replace(report, cells=cells))
+    answer = stored(reports, tmp_path / "r", data_dir).answer("淮阴区2023年行政事业性收费金额比2022年少了多少")
+    assert answer.kind == "series" and answer.change["delta"] == -185.28
+    assert "少了185.28万元" in answer.text
