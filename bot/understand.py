@@ -27,13 +27,17 @@ _COUNT_AFTER = re.compile(r"\s*(?:件|项|个|次|元|万|条|人|家|余|多|�
 _COUNT_BEFORE = ("超过", "达到", "不到", "多于", "少于", "高于", "低于", "有", "共", "近", "约")
 _CHINESE_DIGITS = {"〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
 _CHINESE_YEAR = re.compile(r"([〇零一二三四五六七八九]{4})年")
-_DEPARTMENT = re.compile(r"[^的去在了是有被和对向从到把给为\W\d]{1,6}?(?:局|委员会|管委会|办公室|办公厅|厅|委|署|中心)")
+_DEPARTMENT = re.compile(r"[^的去在了是有被和对向从到把给为\W\d]{1,6}?(?:局|委员会|管委会|办公室|办公厅|厅|委|署|中心)|政?府办(?![理了结件过得事])")
 # The longest first: 大前年 is not 前年.
 _RELATIVE_YEARS = {"大前年": -3, "前年": -2, "去年": -1, "上一年": -1, "上年度": -1, "今年": 0, "本年度": 0}
 # 23年, 24年度: a year in two digits, but not a span of years (近10年, 10年来, 三年内) nor 10年前.
 _SHORT_YEAR = re.compile(r"(?<![\d近这过去最前后连续每满第])(\d{2})\s*年(?![来前内间后多半以里底])度?")
 # 两年前, 3年前: counted back from this year.
 _YEARS_AGO = re.compile(r"(?<![\d近这过去最])([一两二三四五六七八九十]|\d{1,2})\s*年前")
+# After a government's name, its office (办, 办公室): another body; 办理 and 办了 are verbs.
+_GOVERNMENT_OFFICE = re.compile(r"办(?:公室|公厅)?(?![理了结件过得事])")
+# 第二十条第（六）项: the article of the regulations a block of Table 2 is labelled with.
+_ARTICLE = re.compile(r"第二十条|第[(（]?([一二三四五六七八九十]{1,2})[)）]?项")
 # 近三年, 过去5年, 三年来: a span of years, asked as a series over the years held.
 _YEAR_SPAN = re.compile(
     r"(?:近|最近|过去|这)(?:[一两二三四五六七八九十]|\d{1,2})\s*年|(?:[一两二三四五六七八九十]|\d{1,2})\s*年(?:来|以来|间)"
@@ -476,6 +480,8 @@ def understand(question: str, bodies: BodyNames, words: list[str] | None = None)
         phrase, ids, start = match
         named.append((start, ids))
         department = _DEPARTMENT.match(text, start + len(phrase))
+        if department is None and phrase.endswith("政府"):
+            department = _GOVERNMENT_OFFICE.match(text, start + len(phrase))  # 洪泽区政府办(公室)
         end = start + len(phrase)
         if department and result.other_body is None:
             result.other_body = phrase + department.group(0)
@@ -554,8 +560,9 @@ def _read_cell(result: Understanding, text: str, question: str) -> None:
                 columns = tuple(t.key for t in targets)
     rows = vocab.groups.get(target, (target,))
     text = _blank(text, start, end)
+    text, article_fits = _blank_article(text, target)
     result.cell = CellQuery(target.table, tuple(r.key for r in rows), columns, phrase, column_words)
-    result.unexplained = _unexplained(text, target, rows, columns)
+    result.unexplained = _unexplained(text, target, rows, columns) + ([] if article_fits else ["第…项"])
     asks_number = any(word in question for word in vocab.quantity) or result.series or result.change or result.ranking
     asks_prose = any(word in question for word in vocab.prose)
     # A word that only weakly names a row (申请) asks for a figure only with 多少 or the like,
@@ -585,6 +592,17 @@ def _inside_another_place(
         first <= start and end <= last and last - first > end - start and not own & set(named)
         for first, last, named in places
     )
+
+
+def _blank_article(text: str, row: Target) -> tuple[str, bool]:
+    """The text without the article Table 2's blocks are labelled with (第二十条第六项), and
+    whether the item it names is the row's own (第六项 and 行政强制, not 第五项)."""
+    matches = list(_ARTICLE.finditer(text))
+    labels = [fold(b.label) for b in national_format().table(row.table).blocks if any(r.key == row.key for r in b.rows)]
+    fits = all(m.group(1) is None or any(f"第({m.group(1)})项" in label for label in labels) for m in matches)
+    for match in matches:
+        text = _blank(text, match.start(), match.end())
+    return text, fits
 
 
 def _sub_row_named(row: Target, words: str) -> Target | None:

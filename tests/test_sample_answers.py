@@ -84,6 +84,11 @@ def test_a_place_that_is_not_the_body_held_gets_no_figure(engine, question):
         ("城中区要求确认的申请有几件", 3, "三、本年度办理结果 / （五）不予处理 / 5.要求行政机关确认或重新出具已获取信息", "总计", 0),
         ("城中区自然人申请中本机关不掌握的有多少", 3, "三、本年度办理结果 / （四）无法提供 / 1.本机关不掌握相关政府信息", "自然人", 16),
         ("城中区收到的申请超过20件了吗", 3, "一、本年新收政府信息公开申请数量", "总计", 31),  # 20 is no year
+        ("城中区第二十条第六项行政强制多少", 2, "第二十条第（六）项 / 行政强制", "处理决定数量", 909),
+        ("城中区2020年查无此信息的有几件", 3, "三、本年度办理结果 / （四）无法提供 / 1.本机关不掌握相关政府信息", "总计", 18),
+        ("城中区2020年企业申请给予公开的有几件", 3, "三、本年度办理结果 / （一）予以公开", "商业企业", 2),
+        ("城中区2020年其实是投诉举报的有几件", 3, "三、本年度办理结果 / （五）不予处理 / 1.信访举报投诉类申请", "总计", 5),
+        ("城中区2020年新制定了几部规章", 2, "第二十条第（一）项 / 规章", "本年新制作数量", 0),
     ],
 )
 def test_everyday_words_reach_their_cell(engine, question, table, row, column, value):
@@ -99,6 +104,7 @@ def test_everyday_words_reach_their_cell(engine, question, table, row, column, v
     [
         "城中区2020年信访举报投诉类申请因为内容涉及多个部门有多少",  # words the cell does not account for
         "城中区复议以后法院判了什么",
+        "城中区第五项行政强制多少",  # 行政强制 is in 第二十条第（六）项: which is meant?
     ],
 )
 def test_a_question_asking_more_than_the_cell_gets_no_figure(engine, question):
