@@ -89,6 +89,7 @@ def test_a_place_that_is_not_the_body_held_gets_no_figure(engine, question):
         ("城中区2020年企业申请给予公开的有几件", 3, "三、本年度办理结果 / （一）予以公开", "商业企业", 2),
         ("城中区2020年其实是投诉举报的有几件", 3, "三、本年度办理结果 / （五）不予处理 / 1.信访举报投诉类申请", "总计", 5),
         ("城中区2020年新制定了几部规章", 2, "第二十条第（一）项 / 规章", "本年新制作数量", 0),
+        ("城中区2020年集采金额超过2000万了吗", 2, "第二十条第（九）项 / 政府集中采购", "采购总金额", 2694.35),
     ],
 )
 def test_everyday_words_reach_their_cell(engine, question, table, row, column, value):

@@ -157,7 +157,7 @@ def test_a_place_the_gazetteer_does_not_know_is_still_a_place():
     assert read("梧桐县2020年收到多少申请").unknown_places == ["梧桐县"]
 
 
-@pytest.mark.parametrize("department", ["公安局", "卫健委", "卫生健康委员会", "审计署", "交通运输厅", "政务服务中心", "府办", "政府办", "政府办公室"])
+@pytest.mark.parametrize("department", ["公安局", "卫健委", "卫生健康委员会", "审计署", "交通运输厅", "政务服务中心", "府办", "政府办", "政府办公室", "高良涧街道"])
 def test_a_department_of_a_body_held_is_another_body(department):
     """洪泽区公安局 is not 洪泽区人民政府: its figures are not the government's."""
     understood = read(f"洪泽区{department}收到多少申请")
