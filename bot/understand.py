@@ -547,8 +547,14 @@ def _read_cell(result: Understanding, text: str, question: str) -> None:
         return
     end = start + len(phrase)
     if not columns:
-        # A column's words may overlap the row's (政府集中采购项目数量) but must add to them.
-        found = vocab.columns[target.table].find(text, accept=lambda s, e: s < start or e > end)
+        # A column's words may overlap the row's (政府集中采购项目数量) but must add to them; words
+        # that only count (多少件) yield to a column's own (制发规章多少件 is 制发).
+        def beside_row(s: int, e: int) -> bool:
+            return s < start or e > end
+
+        table_columns = vocab.columns[target.table]
+        found = table_columns.find(text, accept=lambda s, e: beside_row(s, e) and not _counting(text[s:e]))
+        found = found or table_columns.find(text, accept=beside_row)
         if found:
             column_words, targets, column_start = found
             text = _blank(text, column_start, column_start + len(column_words))
@@ -592,6 +598,11 @@ def _inside_another_place(
         first <= start and end <= last and last - first > end - start and not own & set(named)
         for first, last, named in places
     )
+
+
+def _counting(words: str) -> bool:
+    """Words that ask for a count or an amount without naming a column of their own (多少件, 几个)."""
+    return words in vocabulary().quantity or words.startswith(("多少", "几"))
 
 
 def _blank_article(text: str, row: Target) -> tuple[str, bool]:

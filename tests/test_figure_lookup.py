@@ -302,3 +302,9 @@ def test_counting_words_ask_for_the_count_where_the_row_has_one(engine, question
     answer = figure(engine, question)
     assert answer.source["column"] == "采购项目数量"
     assert answer.value == cell(HUAIYIN_2020, 2, "procurement", "procurement_items")
+
+
+def test_words_that_only_count_yield_to_a_columns_own_words(engine):
+    """制发规章多少件: 多少件 (a way to ask for 处理决定数量) is longer, but 制发 names the column."""
+    answer = figure(engine, "淮阴区2022年制发规章多少件")
+    assert (answer.source["column"], answer.value) == ("本年制发件数", cell(HUAIYIN_2022, 2, "rules", "issued"))
