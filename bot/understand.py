@@ -32,6 +32,10 @@ _DEPARTMENT = re.compile(r"[^的去在了是有被和对向从到把给为\W\d]{
 _RELATIVE_YEARS = {"大前年": -3, "前年": -2, "去年": -1, "上一年": -1, "上年度": -1, "今年": 0, "本年度": 0}
 # 23年, 24年度: a year in two digits, but not a span of years (近10年, 10年来, 三年内) nor 10年前.
 _SHORT_YEAR = re.compile(r"(?<![\d近这过去最前后连续每满第])(\d{2})\s*年(?![来前内间后多半以里底])度?")
+# 二三年, 二四年度: the same in Chinese digits; only a year reports can have (no 三四年 as 2034).
+_SHORT_CHINESE_YEAR = re.compile(
+    r"(?<![〇零一二三四五六七八九十近这过去最前后连续每满第])([〇零一二三四五六七八九]{2})\s*年(?![来前内间后多半以里底])度?"
+)
 # 两年前, 3年前: counted back from this year.
 _YEARS_AGO = re.compile(r"(?<![\d近这过去最])([一两二三四五六七八九十]|\d{1,2})\s*年前")
 # After a government's name, its office (办, 办公室): another body; 办理 and 办了 are verbs.
@@ -343,6 +347,9 @@ def _named_years(text: str, today: date | None = None) -> list[tuple[int, int, i
     for match in _SHORT_YEAR.finditer(text):
         year = 2000 + int(match.group(1))
         found.append((match.start(), match.end(), year if year <= next_year else year - 100))  # 90年: 1990
+    for match in _SHORT_CHINESE_YEAR.finditer(text):
+        if (year := 2000 + int("".join(_CHINESE_DIGITS[c] for c in match.group(1)))) <= next_year:
+            found.append((match.start(), match.end(), year))
     return sorted(found)
 
 

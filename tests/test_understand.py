@@ -133,7 +133,8 @@ def test_relative_and_bare_years(text, year):
 @pytest.mark.parametrize(
     "text, year",
     [("洪泽23年行政许可", 2023), ("24年度", 2024), ("90年", 1990), ("大前年", 2023), ("两年前", 2024),
-     ("3年前", 2023), ("近10年", None), ("10年来", None), ("三年内", None), ("第23年", None), ("2023年", 2023)],
+     ("3年前", 2023), ("近10年", None), ("10年来", None), ("三年内", None), ("第23年", None), ("2023年", 2023),
+     ("洪泽二三年行政许可", 2023), ("二四年度", 2024), ("三四年", None), ("二〇二〇年", 2020)],
 )
 def test_years_as_people_write_them(text, year):
     """A year in two digits, or counted back, is a year; a span of years is none."""
