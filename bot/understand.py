@@ -330,7 +330,7 @@ def find_years(text: str, today: date | None = None) -> list[int]:
     if named:
         return named
     relative = _relative_years(_COMPARED.sub(lambda m: " " * len(m.group(0)), text), today)
-    return [year for _, _, year in relative][:1]
+    return [year for _, _, year in relative]
 
 
 def _named_years(text: str, today: date | None = None) -> list[tuple[int, int, int]]:
@@ -432,7 +432,7 @@ def _places_by_their_ending(text: str, words: list[str]) -> list[str]:
         if len(word) >= 3 and word.endswith(_PLACE_ENDINGS):
             found.append(word)
         elif (
-            len(word) == 2
+            2 <= len(word) <= 4  # 梧桐 县, 沙家浜 镇, 黄金海岸 区
             and after in _PLACE_ENDINGS
             and not _PUNCTUATION.match(word)
             and word not in _NOT_PLACE_STEMS

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.understand import BodyNames, Phrases, body_aliases, find_year, understand
+from bot.understand import BodyNames, Phrases, body_aliases, find_year, find_years, understand
 from index.tokenize import add_words, cut
 from ingest.nationalformat import fold
 
@@ -115,6 +115,12 @@ def test_a_comparison_with_the_year_before_asks_for_the_figures(question):
         ("淮安市发展和改革委员会", "淮安市发展和改革委员会", {
             "淮安市发展和改革委员会", "淮安市发展改革委", "淮安市发改委", "淮安发展和改革委员会", "淮安发展改革委", "淮安发改委"}),
         ("淮安市公安局", "淮安市公安局", {"淮安市公安局"}),  # no other name: never 公安 or 淮安 alone
+        # Printed with the short name, found by the full one too.
+        ("淮安市淮阴区发改局", "淮阴区发改局", {
+            "淮安市淮阴区发改局", "淮安市淮阴区发展和改革局", "淮阴区发改局", "淮阴区发展和改革局", "淮阴发改局",
+            "淮阴发展和改革局"}),
+        # A place the gazetteer does not know: the department's names behind it as printed.
+        ("梧桐县发展和改革局", "梧桐县发展和改革局", {"梧桐县发展和改革局", "梧桐县发展改革局", "梧桐县发改局"}),
     ],
 )
 def test_the_names_people_use_for_a_body(name, short, aliases):
@@ -141,6 +147,13 @@ def test_years_as_people_write_them(text, year):
     assert find_year(text, today=date(2026, 11, 27)) == year
 
 
+def test_every_year_counted_back_is_a_year_of_the_question():
+    """大前年和前年: both years (a series), in the order said; 比去年 is a comparison, no year."""
+    assert find_years("大前年和前年罚款多少", today=date(2026, 12, 4)) == [2023, 2024]
+    assert find_years("两年前和去年", today=date(2026, 12, 4)) == [2024, 2025]
+    assert find_years("前年比去年多了多少", today=date(2026, 12, 4)) == [2024]
+
+
 @pytest.mark.parametrize("question", ["洪泽区近三年罚款多少", "洪泽区过去5年罚款多少", "洪泽区三年来罚款多少"])
 def test_a_span_of_years_asks_for_every_year_held(question):
     understood = read(question)
@@ -154,8 +167,16 @@ def test_the_longest_phrase_first_then_the_leftmost():
     assert Phrases({"甲乙丙": (1,), "乙丙": (2,), "丁乙": (3,)}).find("丁乙丙") == ("丁乙", (3,), 0)
 
 
-def test_a_place_the_gazetteer_does_not_know_is_still_a_place():
-    assert read("梧桐县2020年收到多少申请").unknown_places == ["梧桐县"]
+@pytest.mark.parametrize("place", ["梧桐县", "沙家浜镇", "黄金海岸区", "自贸区"])
+def test_a_place_the_gazetteer_does_not_know_is_still_a_place(place):
+    """Cut as 梧桐 / 县, 沙家浜 / 镇, or kept whole (自贸区): a place, not held."""
+    assert read(f"{place}2020年收到多少申请").unknown_places == [place]
+
+
+@pytest.mark.parametrize("words", ["我们县", "哪个区", "开发区", "本市"])
+def test_words_that_stand_for_a_place_without_naming_one(words):
+    understood = read(f"{words}2024年收到多少申请")
+    assert understood.vague_places == [words] and understood.unknown_places == []
 
 
 @pytest.mark.parametrize("department", ["公安局", "卫健委", "卫生健康委员会", "审计署", "交通运输厅", "政务服务中心", "府办", "政府办", "政府办公室", "高良涧街道"])
