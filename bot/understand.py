@@ -36,6 +36,9 @@ _SHORT_YEAR = re.compile(r"(?<![\d近这过去最前后连续每满第])(\d{2})\
 _SHORT_CHINESE_YEAR = re.compile(
     r"(?<![〇零一二三四五六七八九十近这过去最前后连续每满第])([〇零一二三四五六七八九]{2})\s*年(?![来前内间后多半以里底])度?"
 )
+_ANY_YEAR = re.compile(r"(?<![\d近这过去最前后连续每满第])(\d+)\s*年(?![来前内间后多半以里底])度?")
+# Between two years, a range of them: 2022年到2024年, 2022-2024年, 2022至2024.
+_YEAR_RANGE = re.compile(r"\s*(?:到|至|-|—|–|～|~)\s*")
 # 两年前, 3年前: counted back from this year.
 _YEARS_AGO = re.compile(r"(?<![\d近这过去最])([一两二三四五六七八九十]|\d{1,2})\s*年前")
 # After a government's name, its office (办, 办公室): another body; 办理 and 办了 are verbs.
@@ -326,9 +329,14 @@ def _department_ending(name: str, departments: dict[str, tuple[str, ...]]) -> st
 def find_years(text: str, today: date | None = None) -> list[int]:
     """The years a question names, in order: 2020年, 二〇二〇年, 23年, a bare 2020 that is no
     count; or else the first relative one (去年, 大前年, 两年前)."""
-    named = [year for _, _, year in _named_years(text, today)]
+    named = _named_years(text, today)
     if named:
-        return named
+        years = []
+        for (_, before_end, before), (start, _, year) in zip([(0, 0, 0), *named], named):
+            if before and _YEAR_RANGE.fullmatch(text[before_end:start]) and 0 < year - before <= 50:
+                years.extend(range(before + 1, year))  # 2022年到2024年: 2023 too
+            years.append(year)
+        return years
     relative = _relative_years(_COMPARED.sub(lambda m: " " * len(m.group(0)), text), today)
     return [year for _, _, year in relative]
 
@@ -350,6 +358,10 @@ def _named_years(text: str, today: date | None = None) -> list[tuple[int, int, i
     for match in _SHORT_CHINESE_YEAR.finditer(text):
         if (year := 2000 + int("".join(_CHINESE_DIGITS[c] for c in match.group(1)))) <= next_year:
             found.append((match.start(), match.end(), year))
+    # Any other number before 年 (3000年, 20244年, 0年) is a year no report has, never none said.
+    for match in _ANY_YEAR.finditer(text):
+        if not any(start < match.end() and match.start() < end for start, end, _ in found):
+            found.append((match.start(), match.end(), int(match.group(1))))
     return sorted(found)
 
 

@@ -207,3 +207,12 @@ def test_a_change_between_decimal_figures_is_exact(data_dir, tmp_path):
     answer = stored(reports, tmp_path / "r", data_dir).answer("淮阴区2023年行政事业性收费金额比2022年少了多少")
     assert answer.kind == "series" and answer.change["delta"] == -185.28
     assert "少了185.28万元" in answer.text
+
+
+def test_a_range_of_years_lists_every_year_in_it(data_dir, tmp_path):
+    """2021年到2023年: 2022 too, not the two ends only."""
+    body = "淮安市淮阴区人民政府"
+    reports = [generate_report(110 + n, body=body, year=year) for n, year in enumerate((2021, 2022, 2023))]
+    answer = stored(reports, tmp_path / "r", data_dir).answer("淮阴区2021年到2023年新收申请")
+    assert answer.kind == "series"
+    assert [(r["report"]["year"], r["value"]) for r in answer.rows] == [(r.year, new_total(r)) for r in reports]

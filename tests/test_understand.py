@@ -147,6 +147,21 @@ def test_years_as_people_write_them(text, year):
     assert find_year(text, today=date(2026, 11, 27)) == year
 
 
+@pytest.mark.parametrize(
+    "text, years",
+    [("2022年到2024年", [2022, 2023, 2024]), ("2022-2024年", [2022, 2023, 2024]), ("2022至2024年", [2022, 2023, 2024]),
+     ("2023年和2024年", [2023, 2024]), ("2024年到2022年", [2024, 2022])],
+)
+def test_a_range_of_years_is_every_year_in_it(text, years):
+    assert find_years(text, today=date(2026, 12, 4)) == years
+
+
+@pytest.mark.parametrize("text, year", [("99999年", 99999), ("0年", 0), ("202年", 202), ("3000年", 3000), ("12020年", 12020)])
+def test_a_year_no_report_can_have_is_still_the_year_asked(text, year):
+    """Never taken for no year at all, which would answer with the latest report."""
+    assert find_years(f"洪泽区{text}收到多少申请", today=date(2026, 12, 4)) == [year]
+
+
 def test_every_year_counted_back_is_a_year_of_the_question():
     """大前年和前年: both years (a series), in the order said; 比去年 is a comparison, no year."""
     assert find_years("大前年和前年罚款多少", today=date(2026, 12, 4)) == [2023, 2024]
