@@ -92,18 +92,20 @@ def _lines(figure: Figure, data: Mapping[str, Any], rows: list[dict], bodies: li
     axes = figure.add_subplot()
     unit = _unit(data, rows)
     years = sorted({r["report"]["year"] for r in rows})
-    blanks = []
+    blanks, not_held = [], []
     for body in bodies:
-        points = {r["report"]["year"]: r["value"] for r in rows if r["report"]["body"] == body}
+        points = {r["report"]["year"]: r for r in rows if r["report"]["body"] == body}
         xs = [y for y in years if y in points]
         # NaN breaks the line: a blank cell is a gap, not a fall to zero.
-        ys = [math.nan if points[y] is None else points[y] for y in xs]
+        ys = [math.nan if points[y]["value"] is None else points[y]["value"] for y in xs]
         colour = _LINE_COLOUR if len(bodies) == 1 else None
         axes.plot(xs, ys, marker="o", color=colour, label=body if len(bodies) > 1 else None)
         for x, y in zip(xs, ys):
             if math.isnan(y):
-                blanks.append(f"{body} {x}年" if len(bodies) > 1 else f"{x}年")
-                axes.annotate("空白", (x, 0), xytext=(0, 4), textcoords="offset points", ha="center", fontsize=8, color=_MUTED)
+                held = points[x]["report"]["id"] is not None  # else no report of that year is held
+                (blanks if held else not_held).append(f"{body} {x}年" if len(bodies) > 1 else f"{x}年")
+                word = "空白" if held else "无报告"
+                axes.annotate(word, (x, 0), xytext=(0, 4), textcoords="offset points", ha="center", fontsize=8, color=_MUTED)
             else:
                 axes.annotate(format_number(y), (x, y), xytext=(0, 6), textcoords="offset points", ha="center", fontsize=9)
     axes.set_xticks(years, [str(y) for y in years])
@@ -119,7 +121,7 @@ def _lines(figure: Figure, data: Mapping[str, Any], rows: list[dict], bodies: li
         axes.legend(fontsize=8)
     title = data.get("title") or _default_title(data, bodies[0] if len(bodies) == 1 else None, None)
     figure.suptitle(title, fontsize=13)
-    return _blank_note(blanks)
+    return _blank_note(blanks) + ([f"注：{'、'.join(not_held)}没有报告，图中留空。"] if not_held else [])
 
 
 def _bars(figure: Figure, data: Mapping[str, Any], rows: list[dict]) -> list[str]:

@@ -78,7 +78,7 @@ def _over_years(snapshot: "Snapshot", understood: Understanding) -> "Answer":
     if every_year:
         years = list(range(held[0].year, held[-1].year + 1))  # every year from the first held, gaps said
     by_year = {r.year: r for r in held}
-    rows = [_row(snapshot, question, cell, by_year.get(year), year) for year in years]
+    rows = [_row(snapshot, question, cell, by_year.get(year), year, body_name=held[-1].body) for year in years]
     change = _change(rows) if (understood.change or understood.compared_with_previous or len(years) == 2) else None
     label = next((r["label"] for r in rows if r.get("label")), cell.words)
     title = f"{held[-1].body} {label}" + ("，历年" if every_year else "")

@@ -114,6 +114,16 @@ def test_a_blank_value_is_a_gap_said_in_a_note_never_zero():
     assert "2021年该栏空白" in text_of(figure) and "未按0计" in text_of(figure)
 
 
+def test_a_year_without_a_report_is_said_so_not_called_blank():
+    missing = {**row(HONGZE, 2022, None), "report": {"id": None, "body": HONGZE, "year": 2022, "title": None},
+               "missing": "没有这一年的报告"}
+    figure = series_figure({**OVER_YEARS, "rows": [missing, row(HONGZE, 2023, 21), row(HONGZE, 2024, 95)]})
+    labels = [(t.xy[0], t.get_text()) for t in figure.axes[0].texts]
+    assert (2022, "无报告") in labels and (2022, "空白") not in labels
+    assert "2022年没有报告" in text_of(figure) and "该栏空白" not in text_of(figure)
+    assert "各机关" not in figure.get_suptitle() and HONGZE in figure.get_suptitle()
+
+
 def test_several_bodies_in_a_year_are_bars_largest_first_with_values():
     figure = series_figure(ACROSS_BODIES)
     [axes] = figure.axes
