@@ -94,6 +94,8 @@ def _across_bodies(snapshot: "Snapshot", understood: Understanding) -> "Answer":
     question, cell = understood.question, understood.cell
     assert cell is not None
     bodies = _bodies_compared(snapshot, understood)
+    if not understood.body_groups and understood.ranking:
+        bodies = _bodies_of_a_year(snapshot, understood.year)  # 2024年收到申请排名: every body held
     if len(bodies) < 2:
         return snapshot.none(question, "要比较的单位中，我持有报告的不到两个。")
     year = understood.year
@@ -109,7 +111,23 @@ def _across_bodies(snapshot: "Snapshot", understood: Understanding) -> "Answer":
         rows.sort(key=lambda r: (r["value"] is None, -(r["value"] or 0)))
     label = next((r["label"] for r in rows if r.get("label")), cell.words)
     lines = [_line(r, f"{i}. {r['report']['body']}" if understood.ranking else r["report"]["body"]) for i, r in enumerate(rows, 1)]
+    if len(lines) > LISTED_RANKS:
+        lines = lines[:LISTED_RANKS] + [f"……另有 {len(lines) - LISTED_RANKS} 个单位，未列出。"]
     return _answer(snapshot, understood, rows, None, f"{year}年 {label}", lines)
+
+
+LISTED_RANKS = 20  # a ranking of thousands of bodies is read from its top
+
+
+def _bodies_of_a_year(snapshot: "Snapshot", year: int | None) -> list[int]:
+    """The bodies holding a report of the year; with no year, of the latest year two or more hold."""
+    if year is None:
+        counts: dict[int, int] = {}
+        for reports in snapshot.by_body.values():
+            for report in reports:
+                counts[report.year] = counts.get(report.year, 0) + 1
+        year = max((y for y, n in counts.items() if n >= 2), default=None)
+    return sorted(b for b, reports in snapshot.by_body.items() if any(r.year == year for r in reports))
 
 
 def _bodies_compared(snapshot: "Snapshot", understood: Understanding) -> list[int]:

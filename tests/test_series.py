@@ -216,3 +216,21 @@ def test_a_range_of_years_lists_every_year_in_it(data_dir, tmp_path):
     answer = stored(reports, tmp_path / "r", data_dir).answer("淮阴区2021年到2023年新收申请")
     assert answer.kind == "series"
     assert [(r["report"]["year"], r["value"]) for r in answer.rows] == [(r.year, new_total(r)) for r in reports]
+
+
+def test_a_ranking_naming_no_place_ranks_every_body_held_for_the_year(data_dir, tmp_path):
+    """2023年收到申请排名: each body with a 2023 report, largest first; a 2022 report is not in it."""
+    reports = [generate_report(120 + n, body=name, year=2023) for n, name in enumerate((CITY, *DISTRICTS))]
+    reports.append(generate_report(130, body="柳州市城中区人民政府", year=2022))
+    answer = stored(reports, tmp_path / "r", data_dir).answer("2023年收到申请排名")
+    assert answer.kind == "series"
+    expected = sorted(((r.body, new_total(r)) for r in reports[:4]), key=lambda pair: -pair[1])
+    assert [(r["report"]["body"], r["value"]) for r in answer.rows] == expected
+    assert "1. " + expected[0][0] in answer.text
+
+
+def test_a_long_ranking_lists_its_top_and_says_how_many_more(data_dir, tmp_path):
+    reports = list({r.body: r for r in (generate_report(140 + n, year=2023) for n in range(30))}.values())[:23]
+    answer = stored(reports, tmp_path / "r", data_dir).answer("2023年收到申请排名")
+    assert len(reports) == 23 and len(answer.rows) == 23
+    assert "20. " in answer.text and "21. " not in answer.text and "另有 3 个单位" in answer.text
