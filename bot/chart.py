@@ -19,6 +19,7 @@ from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from bot.files import replacing
 from ingest.values import format_number
 
 MAX_BARS = 30  # more bodies than this make an unreadable picture (and too tall a Telegram photo)
@@ -60,7 +61,8 @@ def draw_series(series: Mapping[str, Any] | Any, path: str | Path) -> Path:
     path = Path(path)
     with _DRAWING, matplotlib.rc_context(_style()):
         figure = series_figure(series)
-        figure.savefig(path, format="png", dpi=_DPI)
+        with replacing(path) as written:
+            figure.savefig(written, format="png", dpi=_DPI)
     return path
 
 

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import csv
-import os
 import re
-import tempfile
-from contextlib import contextmanager
 from itertools import chain
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable
 
 import sqlite_utils
 
+from bot.files import replacing
 from ingest.nationalformat import fold, national_format
 from ingest.read import CELL_FIELDS, Body, bodies, cells, open_existing, report_count
 from ingest.values import format_number
@@ -86,7 +84,7 @@ def export_cells(
         if first is None:
             asked = " ".join(filter(None, [body, f"{year}年" if year is not None else None]))
             raise NoCells(f"no table cells are held for {asked}")
-        with _replacing(path) as temporary:
+        with replacing(path) as temporary:
             write = _write_csv if fmt == "csv" else _write_xlsx
             return write(chain([first], rows), temporary)
     finally:
@@ -106,20 +104,6 @@ def sheet_name(table_no: int) -> str:
     """An Excel sheet name for a table: 表3 收到和处理政府信息公开申请情况, within 31 characters."""
     name = f"表{table_no} {national_format().table(table_no).title}"
     return _SHEET_NAME_FORBIDDEN.sub(" ", name)[:_SHEET_NAME_MAX]
-
-
-@contextmanager
-def _replacing(path: Path) -> Iterator[Path]:
-    """A temporary file beside `path` that replaces it only when writing succeeded."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(handle)
-    temporary = Path(name)
-    try:
-        yield temporary
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 def _write_csv(rows: Iterable[dict[str, Any]], path: Path) -> int:

@@ -216,7 +216,7 @@ def test_reportbot_chart_draws_the_series_a_question_asks_for(data_dir, tmp_path
     from tests.conftest import SAMPLE
 
     ingest_and_index([SAMPLE], data_dir)
-    out = tmp_path / "chart.png"
+    out = tmp_path / "new folder" / "chart.png"  # made, as export makes its folder: no traceback
     result = CliRunner().invoke(cli, ["chart", "城中区历年收到的申请", "-o", str(out), "--data", str(data_dir)])
     assert result.exit_code == 0, result.output
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -157,3 +157,39 @@ def test_text_that_looks_like_a_formula_stays_text_in_xlsx(data_dir, tmp_path):
     export_cells(data_dir, tmp_path / "cells.xlsx", fmt="xlsx")
     sheet = load_workbook(tmp_path / "cells.xlsx").worksheets[0]
     assert sheet["J2"].value.startswith("=HYPERLINK") and sheet["J2"].data_type == "s"
+
+
+def test_an_export_goes_where_the_path_points_and_leaves_what_is_there_in_place(data_dir, tmp_path):
+    """A link's target is replaced and the link kept; a pipe is written into, not replaced by a
+    file (as root, -o /dev/full had turned the device into an ordinary file)."""
+    import os
+    import stat
+    import threading
+
+    ingest_paths([SAMPLE], data_dir)
+    target, link = tmp_path / "cells.csv", tmp_path / "link.csv"
+    link.symlink_to(target)
+    export_cells(data_dir, link)
+    assert link.is_symlink() and read_csv(target)[1]
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()))
+    reader.start()
+    export_cells(data_dir, pipe)
+    reader.join(10)
+    assert stat.S_ISFIFO(os.stat(pipe).st_mode)
+    assert received and received[0] == target.read_bytes()
+
+
+def test_an_exported_file_gets_the_mode_of_any_new_file(data_dir, tmp_path):
+    """Not 0600 (a temporary file's): other staff on the machine read it as they read any file."""
+    import os
+
+    ingest_paths([SAMPLE], data_dir)
+    old = os.umask(0o022)
+    try:
+        export_cells(data_dir, tmp_path / "cells.csv")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "cells.csv").stat().st_mode & 0o777 == 0o644
