@@ -162,8 +162,8 @@ def ask(question: str, data_dir: Path | None, as_json: bool) -> None:
     engine = Engine(_data_dir(data_dir))
     questions = (line.rstrip("\n") for line in sys.stdin) if question == "-" else [question]
     for text in questions:
-        if question == "-" and not text.strip():
-            continue
+        if question == "-" and not text.strip() and not as_json:
+            continue  # with --json every line gets its answer, so that answers pair with lines
         answer = engine.answer(text)
         if as_json:
             click.echo(json.dumps(answer.to_dict(), ensure_ascii=False))

@@ -75,3 +75,14 @@ def test_ingest_shows_a_progress_bar_on_a_terminal(data_dir, tmp_path):
     assert "ingesting" in text and "100%" in text
     assert "6 ingested, 0 replaced, 0 refused, 0 warnings" in text
     assert "ingested " + str(folder) not in text  # no line a file on a terminal
+
+
+def test_ask_json_answers_every_line_so_answers_pair_with_questions(data_dir):
+    """A blank line gets its answer too (a prompt for a question): a script reads line n's answer on line n."""
+    CliRunner().invoke(cli, ["ingest", str(SAMPLE), "--data", str(data_dir)])
+    result = CliRunner().invoke(
+        cli, ["ask", "-", "--json", "--data", str(data_dir)], input="城中区2020年行政处罚有多少\n\n城中区2020年收到多少申请\n"
+    )
+    answers = [json.loads(line) for line in result.output.splitlines()]
+    assert [a["kind"] for a in answers] == ["figure", "none", "figure"]
+    assert [a["value"] for a in answers] == [6487, None, 31]
