@@ -666,7 +666,9 @@ def mark(text: str, tokens: list[str]) -> str:
         start = text.find(token)
         while start >= 0:
             end = start + len(token)
-            if all(end <= s or start >= e for s, e in spans):
+            # A number only as a whole number: the 1 asked about is not in 第711号.
+            whole = not token.isdigit() or not (_is_digit_at(text, start - 1) or _is_digit_at(text, end))
+            if whole and all(end <= s or start >= e for s, e in spans):
                 spans.append((start, end))
             start = text.find(token, end)
     out, last = [], 0
@@ -674,6 +676,10 @@ def mark(text: str, tokens: list[str]) -> str:
         out.append(text[last:start] + MARK_OPEN + text[start:end] + MARK_CLOSE)
         last = end
     return "".join(out) + text[last:]
+
+
+def _is_digit_at(text: str, position: int) -> bool:
+    return 0 <= position < len(text) and text[position].isdigit()
 
 
 def _show(value: int | float | None, unit: str | None) -> str:

@@ -127,3 +127,9 @@ def test_an_older_report_answers_when_the_latest_says_nothing_of_it_and_says_so(
     answer = engine.answer("清江浦区的蓝鲸阅览室在哪里")
     assert answer.kind == "passage" and answer.report["year"] == 2023 and "档案馆一楼" in answer.text
     assert "最新报告 2024 年里没有找到相关内容" in answer.text
+
+
+def test_a_number_asked_about_is_marked_only_where_it_stands_whole():
+    from bot.answer import mark
+
+    assert mark("《条例》（国令第711号）规定，全年共受理11件", ["11"]) == "《条例》（国令第711号）规定，全年共受理【11】件"
