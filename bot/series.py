@@ -102,18 +102,22 @@ def _across_bodies(snapshot: "Snapshot", understood: Understanding) -> "Answer":
     if year is None:  # the latest year all of them report
         common = set.intersection(*({r.year for r in snapshot.by_body.get(b, [])} for b in bodies))
         year = max(common) if common else max(r.year for b in bodies for r in snapshot.by_body.get(b, []))
+    # 城中区2020年和洪泽区2023年: a year for each body, in the order they are said.
+    paired = len(understood.body_groups) == len(bodies) == len(understood.years) > 1
+    years = understood.years if paired else [year] * len(bodies)
     rows = []
-    for body in bodies:
-        report = next((r for r in snapshot.by_body.get(body, []) if r.year == year), None)
-        rows.append(_row(snapshot, question, cell, report, year, body_name=_name(snapshot, body)))
+    for body, body_year in zip(bodies, years):
+        report = next((r for r in snapshot.by_body.get(body, []) if r.year == body_year), None)
+        rows.append(_row(snapshot, question, cell, report, body_year, body_name=_name(snapshot, body)))
     if understood.ranking:
         # Largest first; a blank or missing figure is listed last, never ranked as 0.
         rows.sort(key=lambda r: (r["value"] is None, -(r["value"] or 0)))
     label = next((r["label"] for r in rows if r.get("label")), cell.words)
-    lines = [_line(r, f"{i}. {r['report']['body']}" if understood.ranking else r["report"]["body"]) for i, r in enumerate(rows, 1)]
+    names = [f"{r['report']['body']} {r['year']}年" if paired else r["report"]["body"] for r in rows]
+    lines = [_line(r, f"{i}. {name}" if understood.ranking else name) for i, (r, name) in enumerate(zip(rows, names), 1)]
     if len(lines) > LISTED_RANKS:
         lines = lines[:LISTED_RANKS] + [f"……另有 {len(lines) - LISTED_RANKS} 个单位，未列出。"]
-    return _answer(snapshot, understood, rows, None, f"{year}年 {label}", lines)
+    return _answer(snapshot, understood, rows, None, label if paired else f"{year}年 {label}", lines)
 
 
 LISTED_RANKS = 20  # a ranking of thousands of bodies is read from its top

@@ -234,3 +234,16 @@ def test_a_long_ranking_lists_its_top_and_says_how_many_more(data_dir, tmp_path)
     answer = stored(reports, tmp_path / "r", data_dir).answer("2023年收到申请排名")
     assert len(reports) == 23 and len(answer.rows) == 23
     assert "20. " in answer.text and "21. " not in answer.text and "另有 3 个单位" in answer.text
+
+
+def test_bodies_compared_each_in_the_year_said_for_it(data_dir, tmp_path):
+    """清江浦区2022年和淮阴区2023年: each body's figure of its own year, the year said on its line."""
+    first = generate_report(150, body=DISTRICTS[0], year=2022)
+    second = generate_report(151, body=DISTRICTS[1], year=2023)
+    others = [generate_report(152, body=DISTRICTS[0], year=2023), generate_report(153, body=DISTRICTS[1], year=2022)]
+    answer = stored([first, second, *others], tmp_path / "r", data_dir).answer("清江浦区2022年和淮阴区2023年新收申请各多少")
+    assert answer.kind == "series"
+    assert [(r["report"]["body"], r["report"]["year"], r["value"]) for r in answer.rows] == [
+        (DISTRICTS[0], 2022, new_total(first)), (DISTRICTS[1], 2023, new_total(second))
+    ]
+    assert f"{DISTRICTS[0]} 2022年：{new_total(first)}件" in answer.text
