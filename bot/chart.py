@@ -116,6 +116,7 @@ def _lines(figure: Figure, data: Mapping[str, Any], rows: list[dict], bodies: li
     low, high = _extent(rows)
     # From zero (a count read from a cut axis looks larger than it is), with room for the labels.
     axes.set_ylim(min(0, low) * 1.15, max(high, 0) * 1.15 or 1)
+    axes.ticklabel_format(axis="y", style="plain", useOffset=False)  # 4000000, not 4 under a "1e6"
     axes.set_xlabel("年度")
     axes.set_ylabel(_value_label(data, unit))
     axes.grid(axis="y", alpha=0.3)
@@ -149,6 +150,7 @@ def _bars(figure: Figure, data: Mapping[str, Any], rows: list[dict]) -> list[str
     axes.set_yticks(positions, names)
     axes.invert_yaxis()  # the largest at the top
     axes.margins(x=0.12)
+    axes.ticklabel_format(axis="x", style="plain", useOffset=False)
     axes.set_xlabel(_value_label(data, unit))
     axes.set_ylabel("机关")
     axes.grid(axis="x", alpha=0.3)

@@ -56,9 +56,28 @@ def series_answer(snapshot: "Snapshot", understood: Understanding) -> "Answer":
     if cell.columns == (_CHANGE,):
         # 增加, 变化: the change is worked out between the years, not read from a column (a 2019-format one).
         understood.cell = replace(cell, columns=(), column_words=None)
+    if len(understood.body_groups) > 1 and understood.series and not understood.years and not understood.ranking:
+        return _bodies_over_years(snapshot, understood)
     if understood.ranking or len(understood.body_groups) > 1 or understood.subordinate:
         return _across_bodies(snapshot, understood)
     return _over_years(snapshot, understood)
+
+
+def _bodies_over_years(snapshot: "Snapshot", understood: Understanding) -> "Answer":
+    """淮安和洪泽区历年行政处罚: each body's figure in every year it is held, body by body."""
+    question, cell = understood.question, understood.cell
+    assert cell is not None
+    bodies = _bodies_compared(snapshot, understood)
+    rows = [
+        _row(snapshot, question, cell, report, report.year, body_name=report.body)
+        for body in bodies
+        for report in snapshot.by_body.get(body, [])
+    ]
+    if not rows:
+        return snapshot.none(question, "这些单位我都没有报告。")
+    label = next((r["label"] for r in rows if r.get("label")), cell.words)
+    lines = [_line(r, f"{r['report']['body']} {r['year']}年") for r in rows]
+    return _answer(snapshot, understood, rows, None, f"{label}，历年", lines)
 
 
 def _over_years(snapshot: "Snapshot", understood: Understanding) -> "Answer":

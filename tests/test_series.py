@@ -247,3 +247,14 @@ def test_bodies_compared_each_in_the_year_said_for_it(data_dir, tmp_path):
         (DISTRICTS[0], 2022, new_total(first)), (DISTRICTS[1], 2023, new_total(second))
     ]
     assert f"{DISTRICTS[0]} 2022年：{new_total(first)}件" in answer.text
+
+
+def test_two_bodies_over_the_years_each_of_its_years(data_dir, tmp_path):
+    """清江浦区和淮阴区历年: every year each body is held, not one common year."""
+    reports = [generate_report(160, body=DISTRICTS[0], year=2022), generate_report(161, body=DISTRICTS[0], year=2023),
+               generate_report(162, body=DISTRICTS[1], year=2023)]
+    answer = stored(reports, tmp_path / "r", data_dir).answer("清江浦区和淮阴区历年新收申请")
+    assert answer.kind == "series"
+    assert [(r["report"]["body"], r["report"]["year"], r["value"]) for r in answer.rows] == [
+        (r.body, r.year, new_total(r)) for r in reports
+    ]
