@@ -51,7 +51,7 @@ _YEAR_SPAN = re.compile(
 )
 _SMALL_NUMBERS = {c: n for n, c in enumerate("零一二三四五六七八九十")} | {"两": 2}
 # 比去年, 比上一年: a comparison with the year before the report's, not a year of its own.
-_COMPARED = re.compile(r"(?:比|较|同比|相比|对比)(?:前年|去年|上一年|上年度|上年)")
+_COMPARED = re.compile(r"(?:比|较|同比|相比|对比)(?:前年|去年|上一年|上年度|上年)|同比")  # 同比 alone: the year before
 # A place not in the gazetteer (a new district, a town, a street) ends like one ...
 _PLACE_ENDINGS = tuple(LAST_CHARACTERS)
 # ... but these stems make words that name no place: 我们县, 哪个区, 开发区, 本市, 社区.

@@ -93,6 +93,7 @@ def test_a_question_about_something_else_that_is_counted_wants_a_passage():
         "城中区2020年新收申请同比上年增长多少",
         "城中区新收申请较上一年增加了多少",
         "城中区新收申请相比上年度少了多少",
+        "城中区2020年新收申请同比增幅",  # 同比 alone
     ],
 )
 def test_a_comparison_with_the_year_before_asks_for_the_figures(question):
