@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 from bot.answer import Engine
 from index.passages import ingest_and_index
 from ingest.parse import parse_report
@@ -133,3 +135,15 @@ def test_a_number_asked_about_is_marked_only_where_it_stands_whole():
     from bot.answer import mark
 
     assert mark("《条例》（国令第711号）规定，全年共受理11件", ["11"]) == "《条例》（国令第711号）规定，全年共受理【11】件"
+
+
+@pytest.mark.parametrize("question", ["清江浦区2024年公报一共出了几期", "清江浦区网站一共发了多少条信息"])
+def test_counting_words_of_a_question_weigh_nothing_in_its_search(data_dir, tmp_path, question):
+    """一共出了几期: words in no report; they must not outweigh 公报, the word the passage holds."""
+    paragraphs = ["全年编辑《清江浦区人民政府公报》6期，刊登区政府文件12件。", "全年通过门户网站公开信息13838条。"]
+    report = generate_report(1, body=BODY, year=2024)
+    report = dataclasses.replace(report, paragraphs={**report.paragraphs, 1: [*report.paragraphs[1], *paragraphs]})
+    engine = held_among_others(report, tmp_path, data_dir)
+    answer = engine.answer(question)
+    assert answer.kind == "passage", answer.text
+    assert ("6期" if "公报" in question else "13838条") in answer.text
