@@ -269,7 +269,7 @@ class Snapshot:
             return self.none(question, f"我没有关于“{'、'.join(understood.unknown_places)}”的报告。")
         if understood.vague_places and report_id is None:
             return self.none(question, f"“{'、'.join(understood.vague_places)}”是指哪个单位？请说出它的名称。")
-        if understood.other_body and report_id is None:
+        if understood.other_body and report_id is None and (understood.wants_figure or not understood.government_office):
             return self.none(question, f"我没有“{understood.other_body}”的报告。")
         if understood.cell is not None and understood.wants_figure and report_id is None and asks_series(self, understood):
             return series_answer(self, understood)

@@ -41,6 +41,7 @@ _ANY_YEAR = re.compile(r"(?<![\d近这过去最前后连续每满第])(\d+)\s*�
 _YEAR_RANGE = re.compile(r"\s*(?:到|至|-|—|–|～|~)\s*")
 # 两年前, 3年前: counted back from this year.
 _YEARS_AGO = re.compile(r"(?<![\d近这过去最])([一两二三四五六七八九十]|\d{1,2})\s*年前")
+_OWN_OFFICE = re.compile(r"(?:(?:人民)?政府|府)?办(?:公室|公厅)?")
 # After a government's name, its office (办, 办公室): another body; 办理 and 办了 are verbs.
 _GOVERNMENT_OFFICE = re.compile(r"办(?:公室|公厅)?(?![理了结件过得事])")
 # 第二十条第（六）项: the article of the regulations a block of Table 2 is labelled with.
@@ -93,6 +94,9 @@ class Understanding:
     vague_places: list[str] = field(default_factory=list)
     # A department named right after a body held (淮安市 公安局): another body, not held.
     other_body: str | None = None
+    # ... which is that government's own office (淮安市政府办公室): its figures are not the
+    # government's, but the government's report, which the office writes, says where it is.
+    government_office: bool = False
     year: int | None = None
     years: list[int] = field(default_factory=list)  # every year named, in order
     compared_with_previous: bool = False  # 比去年, 比上一年
@@ -504,6 +508,9 @@ def understand(question: str, bodies: BodyNames, words: list[str] | None = None)
         end = start + len(phrase)
         if department and result.other_body is None:
             result.other_body = phrase + department.group(0)
+            result.government_office = _OWN_OFFICE.fullmatch(result.other_body.removeprefix(phrase).strip()) is not None and (
+                phrase.endswith("政府") or department.group(0).startswith(("政府", "人民政府", "府"))
+            )
             end = department.end()
         remaining = _blank(remaining, start, end)
     result.body_groups = [ids for _, ids in sorted(named)]

@@ -157,3 +157,11 @@ def test_a_year_written_as_people_write_it_is_never_answered_with_another_year(e
 def test_a_year_in_two_digits_or_chinese_digits_reaches_its_report(engine, question):
     answer = engine.answer(question)
     assert (answer.kind, answer.value, answer.report["year"]) == ("figure", 6487, 2020), answer.text
+
+
+def test_a_governments_own_office_has_no_figures_of_its_own_but_its_governments_report_says_where_it_is(engine):
+    """城中区政府办公室 is not 城中区人民政府: never the government's figures for it; but the
+    report the office writes for the government answers where the office is."""
+    assert engine.answer("城中区政府办公室收到多少申请").value is None
+    where = engine.answer("城中区政府办公室在哪里")
+    assert where.kind == "passage" and where.report["body"] == "柳州市城中区人民政府"
