@@ -73,8 +73,6 @@ def _bodies_over_years(snapshot: "Snapshot", understood: Understanding) -> "Answ
         for body in bodies
         for report in snapshot.by_body.get(body, [])
     ]
-    if not rows:
-        return snapshot.none(question, "这些单位我都没有报告。")
     label = next((r["label"] for r in rows if r.get("label")), cell.words)
     lines = [_line(r, f"{r['report']['body']} {r['year']}年") for r in rows]
     return _answer(snapshot, understood, rows, None, f"{label}，历年", lines)

@@ -87,7 +87,7 @@ def test_a_figure_over_every_year_held_with_a_missing_year_and_a_blank_cell_said
     assert by_year == {2021: new_total(reports[0]), 2022: None, 2023: None, 2024: new_total(reports[2])}
     assert "2022年：没有这一年的报告" in answer.text
     assert "2023年：报告中这一格是空白的" in answer.text
-    assert answer.change is None
+    assert answer.change is None and "无法算出变化" not in answer.text  # no change was asked for
 
     answer = engine.answer("清江浦区2024年新收申请比2023年多了多少")  # the blank year: no change worked out
     assert answer.change is None and "无法算出变化" in answer.text
@@ -258,3 +258,54 @@ def test_two_bodies_over_the_years_each_of_its_years(data_dir, tmp_path):
     assert [(r["report"]["body"], r["report"]["year"], r["value"]) for r in answer.rows] == [
         (r.body, r.year, new_total(r)) for r in reports
     ]
+
+
+def test_bodies_compared_in_the_year_asked_not_the_latest(data_dir, tmp_path):
+    reports = [generate_report(170 + n, body=name, year=year)
+               for n, (name, year) in enumerate((d, y) for d in DISTRICTS[:2] for y in (2022, 2023))]
+    answer = stored(reports, tmp_path / "r", data_dir).answer("清江浦区和淮阴区2022年谁的新收申请多")
+    assert {r["report"]["year"] for r in answer.rows} == {2022}
+    assert answer.text.startswith("2022年 一、本年新收政府信息公开申请数量（总计）")
+
+
+def test_two_bodies_named_with_which_district_are_those_two(data_dir, tmp_path):
+    """哪个区 also asks for a city's districts; with two bodies named, it is those two compared."""
+    reports = [generate_report(180 + n, body=name, year=2022) for n, name in enumerate(DISTRICTS[:2])]
+    answer = stored(reports, tmp_path / "r", data_dir).answer("清江浦区和淮阴区哪个区2022年收到的申请多")
+    assert sorted(r["report"]["body"] for r in answer.rows) == sorted(DISTRICTS[:2])
+
+
+def test_a_ranking_of_exactly_twenty_lists_all_and_no_more_to_say(data_dir, tmp_path):
+    reports = list({r.body: r for r in (generate_report(190 + n, year=2023) for n in range(30))}.values())[:20]
+    answer = stored(reports, tmp_path / "r", data_dir).answer("2023年收到申请排名")
+    assert len(reports) == 20 and "20. " in answer.text and "另有" not in answer.text
+
+
+def test_a_rise_of_one_is_a_rise(data_dir, tmp_path):
+    body = "淮安市淮阴区人民政府"
+    reports = [with_new_total(generate_report(200 + n, body=body, year=year), total)
+               for n, (year, total) in enumerate(((2022, 10), (2023, 11)))]
+    answer = stored(reports, tmp_path / "r", data_dir).answer("淮阴区2023年新收申请比2022年多了多少")
+    assert "多了1件，增长10%" in answer.text
+
+
+def test_a_figure_printed_otherwise_is_shown_with_its_printed_form(data_dir, tmp_path):
+    body = "淮安市淮阴区人民政府"
+    reports = []
+    for n, year in enumerate((2022, 2023)):
+        report = generate_report(210 + n, body=body, year=year)
+        cells = dict(report.cells)
+        key = next(k for k in cells if k[0] == 3 and k[2] == "new" and k[3] == "total")
+        cells[key] = (1234 + n, f"{1234 + n:,}")  # printed with a thousands separator
+        reports.append(dataclasses.replace(report, cells=cells))
+    answer = stored(reports, tmp_path / "r", data_dir).answer("淮阴区历年新收申请")
+    assert "2022年：1234件（原文“1,234”）" in answer.text
+
+
+def test_a_rise_from_zero_has_no_percentage(data_dir, tmp_path):
+    body = "淮安市淮阴区人民政府"
+    reports = [with_new_total(generate_report(220 + n, body=body, year=year), total)
+               for n, (year, total) in enumerate(((2022, 0), (2023, 5)))]
+    answer = stored(reports, tmp_path / "r", data_dir).answer("淮阴区2023年新收申请比2022年多了多少")
+    assert answer.change["percent"] is None
+    assert "多了5件（2022年为0，无法算出增长率）" in answer.text
