@@ -305,8 +305,6 @@ def body_aliases(name: str, short: str) -> set[str]:
         stem = place_short_name(short)
         if stem:
             names |= {stem, stem + "政府"}
-    if len(short) >= 3 and short[-1] in "区县市州旗":
-        names.add(short[:-1])  # 洪泽 for 洪泽区; matched only as a whole word
     # A department: the same place in front of each name people use for it.
     department = _department_ending(name, vocab.departments)
     if department is not None:

@@ -122,6 +122,11 @@ def test_a_comparison_with_the_year_before_asks_for_the_figures(question):
             "淮阴发展和改革局"}),
         # A place the gazetteer does not know: the department's names behind it as printed.
         ("梧桐县发展和改革局", "梧桐县发展和改革局", {"梧桐县发展和改革局", "梧桐县发展改革局", "梧桐县发改局"}),
+        # A county the gazetteer does not know: its name without 县 still.
+        ("梧桐县人民政府", "梧桐县", {"梧桐县人民政府", "梧桐县政府", "梧桐县", "梧桐", "梧桐政府"}),
+        # 和平 is a word before it is a place: 和平区 keeps its ending (as places.short_name says).
+        ("天津市和平区人民政府", "和平区", {"天津市和平区人民政府", "天津市和平区政府", "天津市和平区", "和平区",
+                                     "和平区人民政府", "和平区政府"}),
     ],
 )
 def test_the_names_people_use_for_a_body(name, short, aliases):
@@ -161,6 +166,20 @@ def test_a_range_of_years_is_every_year_in_it(text, years):
 def test_a_year_no_report_can_have_is_still_the_year_asked(text, year):
     """Never taken for no year at all, which would answer with the latest report."""
     assert find_years(f"洪泽区{text}收到多少申请", today=date(2026, 12, 4)) == [year]
+
+
+def test_a_number_before_a_count_does_not_hide_the_year_after_it():
+    assert find_years("超过2000件的是2020年吗", today=date(2026, 12, 4)) == [2020]
+
+
+def test_a_columns_own_words_win_over_words_that_only_count():
+    assert read("洪泽区2022年制发规章多少件").cell.columns == ("issued",)
+
+
+@pytest.mark.parametrize("question", ["国家秘密不予公开的有多少", "属于行政查询事项的有多少"])
+def test_a_label_is_understood_without_its_leading_shuyu(question):
+    """属于国家秘密 is asked as 国家秘密: the short form comes from the format's label itself."""
+    assert read(f"洪泽区2023年{question}").cell.rows in (("state_secret",), ("administrative_query",))
 
 
 def test_every_year_counted_back_is_a_year_of_the_question():
