@@ -23,6 +23,7 @@ from ingest.values import format_number
 MARK_OPEN, MARK_CLOSE = "【", "】"  # matched words in a passage; Telegram turns them bold
 _MAX_CANDIDATES = 8
 _LOAD_ATTEMPTS = 3
+_MEASURE_WORDS = {"count": "件数、项数", "amount": "金额", None: "这样"}  # what a measure asked for is called
 _MIN_COVERAGE = 0.3  # of the question's search weight a passage must hold to answer it
 _AS_MUCH = 0.9  # of the best passage's share of the question, for the latest report's to go first
 _OVERVIEW_TOPICS = 8
@@ -333,7 +334,7 @@ class Snapshot:
             return self.none(
                 question,
                 f"{report.label}的报告采用{_version_name(report.format)}，"
-                f"其表{cell.table}中“{cell.words}”没有“{cell.column_words}”这一列。",
+                f"其表{cell.table}中“{cell.words}”没有“{cell.column_words or _MEASURE_WORDS[cell.measure]}”这一列。",
             )
         found = [self._stored_rows(report, cell.table, block, row) for row in cell.rows]
         leaves = [leaf for rows in found if rows is not None for leaf in rows]
@@ -412,14 +413,15 @@ class Snapshot:
         named = next((block.column(key) for key in cell.columns if key in keys), None)
         if named is not None:
             return named
-        # 多少件, 金额: words that only hint at a column leave the choice to the table's default.
+        # 多少件, 几次: words that only count leave the choice to the table's default, of the
+        # measure asked: a count is never an amount (集中采购多少件 is 采购项目数量), nor the reverse.
         words = cell.column_words or ""
-        if cell.columns and not (words in vocabulary().quantity or words.startswith("多少")):
+        if cell.columns and not (words in vocabulary().quantity or words.startswith(("多少", "几"))):
             return None
-        for key in vocabulary().default_columns.get(cell.table, ()):
-            if key in keys:
-                return block.column(key)
-        return block.columns[0]
+        defaults = [block.column(key) for key in vocabulary().default_columns.get(cell.table, ()) if key in keys]
+        if cell.measure is not None:
+            return next((c for c in [*defaults, *block.columns] if ("元" in c.unit) == (cell.measure == "amount")), None)
+        return defaults[0] if defaults else block.columns[0]
 
     def _stored_rows(
         self, report: ReportRef, table: int, block, row: str, stored: set[str] | None = None

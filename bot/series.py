@@ -113,6 +113,8 @@ def _across_bodies(snapshot: "Snapshot", understood: Understanding) -> "Answer":
     bodies = _bodies_compared(snapshot, understood)
     if not understood.body_groups and understood.ranking:
         bodies = _bodies_of_a_year(snapshot, understood.year)  # 2024年收到申请排名: every body held
+        if understood.subordinate:  # 各区县: of those, the district and county governments
+            bodies = [b for b in bodies if _is_county_government(snapshot, b, snapshot.body_names.places.get(b, ()))]
     if len(bodies) < 2:
         return snapshot.none(question, "要比较的单位中，我持有报告的不到两个。")
     year = understood.year

@@ -37,13 +37,16 @@ _SHORT_CHINESE_YEAR = re.compile(
     r"(?<![〇零一二三四五六七八九十近这过去最前后连续每满第])([〇零一二三四五六七八九]{2})\s*年(?![来前内间后多半以里底])度?"
 )
 _ANY_YEAR = re.compile(r"(?<![\d近这过去最前后连续每满第])(\d+)\s*年(?![来前内间后多半以里底])度?")
-# Between two years, a range of them: 2022年到2024年, 2022-2024年, 2022至2024.
+# Between two years, a range of them: 2022年到2024年, 2022-2024年, 2022至2024, 23到24年.
 _YEAR_RANGE = re.compile(r"\s*(?:到|至|-|—|–|～|~)\s*")
+_RANGE_START = re.compile(r"(?<![\d.])(\d{2})(?=\s*(?:到|至|-|—|–|～|~)\s*\d{2}\s*年)")
 # 两年前, 3年前: counted back from this year.
 _YEARS_AGO = re.compile(r"(?<![\d近这过去最])([一两二三四五六七八九十]|\d{1,2})\s*年前")
 _OWN_OFFICE = re.compile(r"(?:(?:人民)?政府|府)?办(?:公室|公厅)?")
 # After a government's name, its office (办, 办公室): another body; 办理 and 办了 are verbs.
 _GOVERNMENT_OFFICE = re.compile(r"办(?:公室|公厅)?(?![理了结件过得事])")
+_COUNT_WORDS = re.compile(r"(?:多少|几)(?:件|项|个|次|起|条|宗)|数量|次数|个数")
+_AMOUNT_WORDS = re.compile(r"钱|金额|元")
 # 第二十条第（六）项: the article of the regulations a block of Table 2 is labelled with.
 _ARTICLE = re.compile(r"第二十条|第[(（]?([一二三四五六七八九十]{1,2})[)）]?项")
 # 近三年, 过去5年, 三年来: a span of years, asked as a series over the years held.
@@ -80,6 +83,7 @@ class CellQuery:
     columns: tuple[str, ...]  # the columns the words may mean, best first; () for the table's default
     words: str  # the words in the question that named the row
     column_words: str | None = None  # the words that named the column, if any
+    measure: str | None = None  # "count" (几项, 多少件) or "amount" (多少钱, 万元): never the other
 
 
 @dataclass
@@ -360,6 +364,8 @@ def _named_years(text: str, today: date | None = None) -> list[tuple[int, int, i
     for match in _SHORT_CHINESE_YEAR.finditer(text):
         if (year := 2000 + int("".join(_CHINESE_DIGITS[c] for c in match.group(1)))) <= next_year:
             found.append((match.start(), match.end(), year))
+    for match in _RANGE_START.finditer(text):  # 23到24年: 23 is a year too
+        found.append((match.start(), match.end(), 2000 + int(match.group(1))))
     # Any other number before 年 (3000年, 20244年, 0年) is a year no report has, never none said.
     for match in _ANY_YEAR.finditer(text):
         if not any(start < match.end() and match.start() < end for start, end, _ in found):
@@ -570,29 +576,60 @@ def _read_cell(result: Understanding, text: str, question: str) -> None:
     else:
         return
     end = start + len(phrase)
+    ambiguous = False
     if not columns:
+        # 其他处理中的其他: a word that is a row's label and a column's (其他, 总计), after a row
+        # whose sub-row it labels, is that sub-row (3.其他), not the column 其他.
+        for generic in _generic_words():
+            at = text.find(generic, end)
+            child = _sub_row_named(target, generic) if at >= 0 else None
+            if child is not None:
+                target, phrase = child, f"{phrase}…{generic}"
+                text = _blank(text, at, at + len(generic))
+                break
+
         # A column's words may overlap the row's (政府集中采购项目数量) but must add to them; words
         # that only count (多少件) yield to a column's own (制发规章多少件 is 制发).
         def beside_row(s: int, e: int) -> bool:
             return s < start or e > end
 
+        # Words for one column first (减了 before 项目, which names two) unless they are part of
+        # longer words for several (其他 in 法人或其他组织), then any column's words; never words
+        # that with the row's make its label (其他 before 法律行政法规禁止).
         table_columns = vocab.columns[target.table]
-        found = table_columns.find(text, accept=lambda s, e: beside_row(s, e) and not _counting(text[s:e]))
-        found = found or table_columns.find(text, accept=beside_row)
+        labels = _row_labels(target)
+
+        def naming(s: int, e: int) -> bool:
+            joined = text[min(s, start) : max(e, end)]
+            return beside_row(s, e) and not _counting(text[s:e]) and not any(joined in label for label in labels)
+
+        widest = table_columns.find(text, accept=naming)
+
+        def one_column(s: int, e: int) -> bool:
+            apart = widest is None or e <= widest[2] or s >= widest[2] + len(widest[0]) or (s, e) == (
+                widest[2], widest[2] + len(widest[0])
+            )
+            return naming(s, e) and len(table_columns.mapping[text[s:e]]) == 1 and apart
+
+        found = table_columns.find(text, accept=one_column) or widest or table_columns.find(text, accept=beside_row)
         if found:
             column_words, targets, column_start = found
             text = _blank(text, column_start, column_start + len(column_words))
-            # 其他处理中的其他: the words of a row's own sub-row (3.其他), not the column 其他.
-            child = _sub_row_named(target, column_words)
-            if child is not None:
-                target, phrase, column_words = child, f"{phrase}…{column_words}", None
-            else:
-                columns = tuple(t.key for t in targets)
+            columns = tuple(t.key for t in targets)
+            # 不予公开中的其他: the column 其他, or a row under 不予公开? A clerk asks. (总计, the
+            # table's own total column, is no question.)
+            default = vocabulary().default_columns.get(target.table, ())
+            ambiguous = column_words in _generic_words() and _has_sub_rows(target) and columns[0] not in default
     rows = vocab.groups.get(target, (target,))
     text = _blank(text, start, end)
     text, article_fits = _blank_article(text, target)
-    result.cell = CellQuery(target.table, tuple(r.key for r in rows), columns, phrase, column_words)
-    result.unexplained = _unexplained(text, target, rows, columns) + ([] if article_fits else ["第…项"])
+    measure = "amount" if _AMOUNT_WORDS.search(question) else "count" if _COUNT_WORDS.search(question) else None
+    result.cell = CellQuery(target.table, tuple(r.key for r in rows), columns, phrase, column_words, measure)
+    result.unexplained = (
+        _unexplained(text, target, rows, columns, years_named=bool(_named_years(question)))
+        + ([] if article_fits else ["第…项"])
+        + ([column_words] if ambiguous else [])
+    )
     asks_number = any(word in question for word in vocab.quantity) or result.series or result.change or result.ranking
     asks_prose = any(word in question for word in vocab.prose)
     # A word that only weakly names a row (申请) asks for a figure only with 多少 or the like,
@@ -640,6 +677,20 @@ def _blank_article(text: str, row: Target) -> tuple[str, bool]:
     return text, fits
 
 
+def _has_sub_rows(row: Target) -> bool:
+    return any(child.parent == row.key for block in national_format().table(row.table).blocks for child in block.rows)
+
+
+def _row_labels(row: Target) -> list[str]:
+    """The row's labels in the format, their words only (其他法律行政法规禁止公开)."""
+    return [
+        normalize_label(each.label)
+        for block in national_format().table(row.table).blocks
+        for each in block.rows
+        if each.key == row.key
+    ]
+
+
 def _sub_row_named(row: Target, words: str) -> Target | None:
     """The row under `row` whose label, numbering aside, is `words` (其他处理 → 3.其他), if any."""
     for block in national_format().table(row.table).blocks:
@@ -649,8 +700,11 @@ def _sub_row_named(row: Target, words: str) -> Target | None:
     return None
 
 
-def _unexplained(text: str, target: Target, rows: tuple[Target, ...], columns: tuple[str, ...]) -> list[str]:
-    """Words of the question left over that are neither filler nor words of the cell asked about."""
+def _unexplained(
+    text: str, target: Target, rows: tuple[Target, ...], columns: tuple[str, ...], years_named: bool = False
+) -> list[str]:
+    """Words of the question left over that are neither filler nor words of the cell asked about;
+    去年 or 上一年 beside a year written out (2020年行政处罚上一年有多少项) is one too."""
     vocab = vocabulary()
     fmt = national_format()
     related: set[str] = set()
@@ -674,7 +728,8 @@ def _unexplained(text: str, target: Target, rows: tuple[Target, ...], columns: t
         if not word or _PUNCTUATION.match(word) or word.isdigit() or word in vocab.filler:
             continue
         comparing = (*vocab.series, *vocab.change, *vocab.ranking, *vocab.subordinate)
-        if any(word in phrase for phrase in related) or word in vocab.prose or word in _RELATIVE_YEARS or any(
+        relative = word in _RELATIVE_YEARS and not years_named
+        if any(word in phrase for phrase in related) or word in vocab.prose or relative or any(
             word in phrase for phrase in comparing
         ):
             continue

@@ -309,3 +309,63 @@ def test_words_that_only_count_yield_to_a_columns_own_words(engine):
     """制发规章多少件: 多少件 (a way to ask for 处理决定数量) is longer, but 制发 names the column."""
     answer = figure(engine, "淮阴区2022年制发规章多少件")
     assert (answer.source["column"], answer.value) == ("本年制发件数", cell(HUAIYIN_2022, 2, "rules", "issued"))
+
+
+@pytest.mark.parametrize(
+    "question, row, column",
+    [
+        # An applicant word and a sub-row's name after its heading: both, not the heading's column.
+        ("淮阴区2022年个人申请其他处理中的其他", "三、本年度办理结果 / （六）其他处理 / 3.其他", "natural_persons"),
+        ("淮阴区2022年其他处理中的其他律师申请的", "三、本年度办理结果 / （六）其他处理 / 3.其他", "legal_services"),
+        # 其他 inside 法人或其他组织, or inside the row's own label, names no column of its own.
+        ("淮阴区2022年法人或其他组织的申请部分公开了几件", "三、本年度办理结果 / （二）部分公开（区分处理的，只计这一情形，不计其他情形）", None),
+        ("淮阴区2022年法人因其他法律行政法规禁止不公开的有几件", "三、本年度办理结果 / （三）不予公开 / 2.其他法律行政法规禁止公开", None),
+        ("淮阴区2022年单位申请予以公开的有几件", "三、本年度办理结果 / （一）予以公开", None),
+        ("淮阴区2022年其他处理总计多少", "三、本年度办理结果 / （六）其他处理", "total"),
+    ],
+)
+def test_the_words_beside_a_row_name_the_row_and_column_meant(engine, question, row, column):
+    answer = figure(engine, question)
+    assert answer.source["row"] == row
+    keys = {"natural_persons": "自然人", "legal_services": "法律服务机构", "total": "总计", None: "法人或其他组织"}
+    assert answer.source["column"] == keys[column]
+    report_rows = {"三、本年度办理结果 / （六）其他处理 / 3.其他": "other_reasons",
+                   "三、本年度办理结果 / （六）其他处理": "other_handling"}
+    if row in report_rows and column != "total":
+        assert answer.value == cell(HUAIYIN_2022, 3, report_rows[row], column)
+
+
+@pytest.mark.parametrize("question", ["淮阴区2022年不予公开中的其他有几件", "淮阴区2022年无法提供中的其他"])
+def test_other_after_a_heading_without_such_a_row_is_asked_back_not_answered(engine, question):
+    """不予公开中的其他: the column 其他 or the row 2.其他法律行政法规禁止公开? No figure."""
+    answer = engine.answer(question)
+    assert answer.kind != "figure" and answer.value is None, answer.text
+
+
+@pytest.mark.parametrize(
+    "question, column",
+    [
+        ("淮阴区2020年集中采购数量", "采购项目数量"),
+        ("淮阴区2020年集中采购多少件", "采购项目数量"),
+        ("淮阴区2020年行政许可有多少个项目", "上一年项目数量"),
+        ("淮阴区2020年收费项目本年减了几个", "本年增/减"),
+        ("淮阴区2022年收费多少", "本年收费金额（单位：万元）"),
+    ],
+)
+def test_a_count_or_an_amount_is_answered_with_a_column_of_that_measure(engine, question, column):
+    assert figure(engine, question).source["column"] == column
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["淮阴区2020年收费多少钱", "淮阴区2020年行政事业性收费多少万元", "淮阴区2022年收费有几项", "淮阴区2022年收费项目几个"],
+)
+def test_a_measure_the_reports_format_does_not_print_is_no_figure(engine, question):
+    """The 2019 format prints no fee amount, the 2021 format no fee count: never the other one."""
+    no_figure(engine, question)
+
+
+def test_last_year_beside_a_year_written_out_is_no_figure(engine):
+    """2020年行政处罚上一年有多少项: last year's project count, or the year before? Not this year's decisions."""
+    answer = engine.answer("淮阴区2020年行政处罚上一年有多少项")
+    assert answer.value is None

@@ -309,3 +309,10 @@ def test_a_rise_from_zero_has_no_percentage(data_dir, tmp_path):
     answer = stored(reports, tmp_path / "r", data_dir).answer("淮阴区2023年新收申请比2022年多了多少")
     assert answer.change["percent"] is None
     assert "多了5件（2022年为0，无法算出增长率）" in answer.text
+
+
+def test_a_ranking_of_districts_naming_no_city_leaves_out_the_cities(data_dir, tmp_path):
+    """2023年各区县收到申请排名: the district governments held, never a city among them."""
+    reports = [generate_report(230 + n, body=name, year=2023) for n, name in enumerate((CITY, *DISTRICTS))]
+    answer = stored(reports, tmp_path / "r", data_dir).answer("2023年各区县收到申请排名")
+    assert sorted(r["report"]["body"] for r in answer.rows) == sorted(DISTRICTS)

@@ -156,7 +156,8 @@ def test_years_as_people_write_them(text, year):
 @pytest.mark.parametrize(
     "text, years",
     [("2022年到2024年", [2022, 2023, 2024]), ("2022-2024年", [2022, 2023, 2024]), ("2022至2024年", [2022, 2023, 2024]),
-     ("2023年和2024年", [2023, 2024]), ("2024年到2022年", [2024, 2022])],
+     ("2023年和2024年", [2023, 2024]), ("2024年到2022年", [2024, 2022]), ("23到24年", [2023, 2024]),
+     ("23-24年", [2023, 2024])],
 )
 def test_a_range_of_years_is_every_year_in_it(text, years):
     assert find_years(text, today=date(2026, 12, 4)) == years
