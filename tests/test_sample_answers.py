@@ -89,6 +89,7 @@ def test_a_place_that_is_not_the_body_held_gets_no_figure(engine, question):
         ("城中区2020年企业申请给予公开的有几件", 3, "三、本年度办理结果 / （一）予以公开", "商业企业", 2),
         ("城中区2020年其实是投诉举报的有几件", 3, "三、本年度办理结果 / （五）不予处理 / 1.信访举报投诉类申请", "总计", 5),
         ("城中区2020年新制定了几部规章", 2, "第二十条第（一）项 / 规章", "本年新制作数量", 0),
+        ("城中区2020年转到明年的申请有几件", 3, "四、结转下年度继续办理", "总计", 0),
         # Two words each naming one column (个人, 一共): the first said, as ever.
         ("城中区2020年个人申请一共办结了多少", 3, "三、本年度办理结果 / （七）总计", "自然人", 28),
         # The sub-row's heading named too: its words are the row's.
