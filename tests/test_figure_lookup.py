@@ -347,6 +347,7 @@ def test_other_after_a_heading_without_such_a_row_is_asked_back_not_answered(eng
     [
         ("淮阴区2020年集中采购数量", "采购项目数量"),
         ("淮阴区2020年集中采购多少件", "采购项目数量"),
+        ("淮阴区2020年集中采购多少次", "采购项目数量"),
         ("淮阴区2020年行政许可有多少个项目", "上一年项目数量"),
         ("淮阴区2020年收费项目本年减了几个", "本年增/减"),
         ("淮阴区2022年收费多少", "本年收费金额（单位：万元）"),
@@ -358,7 +359,8 @@ def test_a_count_or_an_amount_is_answered_with_a_column_of_that_measure(engine, 
 
 @pytest.mark.parametrize(
     "question",
-    ["淮阴区2020年收费多少钱", "淮阴区2020年行政事业性收费多少万元", "淮阴区2022年收费有几项", "淮阴区2022年收费项目几个"],
+    ["淮阴区2020年收费多少钱", "淮阴区2020年行政事业性收费多少万元", "淮阴区2022年收费有几项", "淮阴区2022年收费项目几个",
+     "淮阴区2022年收费有多少条"],
 )
 def test_a_measure_the_reports_format_does_not_print_is_no_figure(engine, question):
     """The 2019 format prints no fee amount, the 2021 format no fee count: never the other one."""
