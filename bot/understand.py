@@ -43,6 +43,9 @@ _RANGE_START = re.compile(r"(?<![\d.])(\d{2})(?=\s*(?:到|至|-|—|–|～|~)\s
 # 两年前, 3年前: counted back from this year.
 _YEARS_AGO = re.compile(r"(?<![\d近这过去最])([一两二三四五六七八九十]|\d{1,2})\s*年前")
 _OWN_OFFICE = re.compile(r"(?:(?:人民)?政府|府)?办(?:公室|公厅)?")
+_NEGATION = re.compile(r"(?:不属于|不是|并非|非|不)$")  # right before a row's words
+# Words that put two bodies side by side (淮安和洪泽区谁多): both are asked about.
+_JOINING = ("和", "与", "跟", "同", "及", "、", "比", "谁", "哪个", "分别", "各", "排名", "对比", "相比")
 # After a government's name, its office (办, 办公室): another body; 办理 and 办了 are verbs.
 _GOVERNMENT_OFFICE = re.compile(r"办(?:公室|公厅)?(?![理了结件过得事])")
 _COUNT_WORDS = re.compile(r"(?:多少|几)(?:件|项|个|次|起|条|宗)|数量|次数|个数")
@@ -517,7 +520,7 @@ def understand(question: str, bodies: BodyNames, words: list[str] | None = None)
             )
             end = department.end()
         remaining = _blank(remaining, start, end)
-    result.body_groups = [ids for _, ids in sorted(named)]
+    result.body_groups = _without_places_of_others([ids for _, ids in sorted(named)], bodies, text)
     result.bodies = list(dict.fromkeys(b for group in result.body_groups for b in group))
     result.unknown_places, fitting = _places_named(remaining, words, result.body_groups, bodies)
     for start, end in fitting:
@@ -576,6 +579,8 @@ def _read_cell(result: Understanding, text: str, question: str) -> None:
     else:
         return
     end = start + len(phrase)
+    # 不属于国家秘密的不予公开: the rows but one, which no cell holds; never that one row.
+    negated = _NEGATION.search(text[:start]) is not None
     ambiguous = False
     if not columns:
         # 其他处理中的其他: a word that is a row's label and a column's (其他, 总计), after a row
@@ -599,9 +604,13 @@ def _read_cell(result: Understanding, text: str, question: str) -> None:
         table_columns = vocab.columns[target.table]
         labels = _row_labels(target)
 
+        row_columns = _columns_beside(target)
+
         def naming(s: int, e: int) -> bool:
+            """Words for a column the row has (in either version), apart from the row's own label."""
             joined = text[min(s, start) : max(e, end)]
-            return beside_row(s, e) and not _counting(text[s:e]) and not any(joined in label for label in labels)
+            has_it = any(t.key in row_columns for t in table_columns.mapping[text[s:e]])
+            return beside_row(s, e) and has_it and not _counting(text[s:e]) and not any(joined in label for label in labels)
 
         widest = table_columns.find(text, accept=naming)
 
@@ -629,6 +638,7 @@ def _read_cell(result: Understanding, text: str, question: str) -> None:
         _unexplained(text, target, rows, columns, years_named=bool(_named_years(question)))
         + ([] if article_fits else ["第…项"])
         + ([column_words] if ambiguous else [])
+        + (["不"] if negated else [])
     )
     asks_number = any(word in question for word in vocab.quantity) or result.series or result.change or result.ranking
     asks_prose = any(word in question for word in vocab.prose)
@@ -646,6 +656,20 @@ def _narrower_row(cell_match, row_match) -> Target | None:
         return None  # the same words
     members = vocabulary().groups.get(cell_row, ())
     return next((t for t in targets if t in members), None)
+
+
+def _without_places_of_others(groups: list[tuple[int, ...]], bodies: BodyNames, text: str) -> list[tuple[int, ...]]:
+    """淮安洪泽区: 淮安 says where 洪泽区 is, it is not 淮安市 asked about too. Two bodies, one's
+    place holding the other's, with no word that compares or joins them, are the inner one."""
+    if len(groups) != 2 or any(word in text for word in _JOINING):
+        return groups
+    places = [{p for body in group for p in bodies.places.get(body, ())} for group in groups]
+    for outer, inner in ((0, 1), (1, 0)):
+        if places[outer] and places[inner] and all(
+            any(o.contains(i) and o != i for o in places[outer]) for i in places[inner]
+        ):
+            return [groups[inner]]
+    return groups
 
 
 def _inside_another_place(
@@ -679,6 +703,16 @@ def _blank_article(text: str, row: Target) -> tuple[str, bool]:
 
 def _has_sub_rows(row: Target) -> bool:
     return any(child.parent == row.key for block in national_format().table(row.table).blocks for child in block.rows)
+
+
+def _columns_beside(row: Target) -> set[str]:
+    """The columns of every block that holds the row, in either version of the format."""
+    return {
+        column.key
+        for block in national_format().table(row.table).blocks
+        if any(each.key == row.key for each in block.rows)
+        for column in block.columns
+    }
 
 
 def _row_labels(row: Target) -> list[str]:

@@ -348,7 +348,6 @@ def test_other_after_a_heading_without_such_a_row_is_asked_back_not_answered(eng
         ("淮阴区2020年集中采购数量", "采购项目数量"),
         ("淮阴区2020年集中采购多少件", "采购项目数量"),
         ("淮阴区2020年集中采购多少次", "采购项目数量"),
-        ("淮阴区2020年行政许可有多少个项目", "上一年项目数量"),
         ("淮阴区2020年收费项目本年减了几个", "本年增/减"),
         ("淮阴区2022年收费多少", "本年收费金额（单位：万元）"),
     ],
@@ -360,14 +359,38 @@ def test_a_count_or_an_amount_is_answered_with_a_column_of_that_measure(engine, 
 @pytest.mark.parametrize(
     "question",
     ["淮阴区2020年收费多少钱", "淮阴区2020年行政事业性收费多少万元", "淮阴区2022年收费有几项", "淮阴区2022年收费项目几个",
-     "淮阴区2022年收费有多少条"],
+     "淮阴区2022年收费有多少条",
+     # The 2019 format prints last year's project count and the change, never this year's.
+     "淮阴区2020年行政许可有多少个项目", "淮阴区2020年行政处罚项目数量"],
 )
 def test_a_measure_the_reports_format_does_not_print_is_no_figure(engine, question):
     """The 2019 format prints no fee amount, the 2021 format no fee count: never the other one."""
-    no_figure(engine, question)
+    answer = engine.answer(question)
+    assert answer.kind != "figure" and answer.value is None, answer.text
 
 
 def test_last_year_beside_a_year_written_out_is_no_figure(engine):
     """2020年行政处罚上一年有多少项: last year's project count, or the year before? Not this year's decisions."""
     answer = engine.answer("淮阴区2020年行政处罚上一年有多少项")
     assert answer.value is None
+
+
+@pytest.mark.parametrize("question", ["淮阴区2022年不予公开中不属于国家秘密的", "淮阴区2022年不属于信访举报投诉类的不予处理"])
+def test_a_row_negated_is_no_figure_never_that_row(engine, question):
+    """不属于国家秘密的不予公开: the rows but one, which no cell holds; never 属于国家秘密 itself."""
+    answer = engine.answer(question)
+    assert answer.kind != "figure" and answer.value is None, answer.text
+
+
+@pytest.mark.parametrize(
+    "question, row, column",
+    [
+        ("淮阴区2022年复议后又输了官司的有几件", "litigation_after_review", "corrected"),
+        ("淮阴区2022年没经过复议直接打官司还没判的", "litigation_direct", "pending"),
+        ("淮阴区2022年被复议又被起诉的", "litigation_after_review", "total"),
+    ],
+)
+def test_a_lawsuit_said_in_everyday_words_is_its_own_row(engine, question, row, column):
+    answer = figure(engine, question)
+    assert answer.value == cell(HUAIYIN_2022, 4, row, column)
+    assert answer.source["row"].startswith("行政诉讼 / ")

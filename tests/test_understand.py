@@ -261,3 +261,15 @@ def test_a_place_that_holds_no_body_named_is_a_place_not_held():
     """No 城中区 held is in 江苏省: the question is about a body not held, not about 城中区."""
     assert read("江苏省城中区2020年收到多少申请").unknown_places == ["江苏省"]
     assert read("广西柳州市城中区2020年收到多少申请").unknown_places == []
+
+
+@pytest.mark.parametrize("question", ["淮安洪泽区2024年罚款多少", "淮安的洪泽区2024年罚款多少", "洪泽区2024年罚款多少，淮安的"])
+def test_a_city_named_before_its_district_says_where_the_district_is(question):
+    """淮安洪泽区: one body, 洪泽区; 淮安市 is asked about only beside it (淮安和洪泽区谁多)."""
+    names = {1: ("淮安市人民政府", "淮安市"), 2: ("淮安市洪泽区人民政府", "洪泽区")}
+    aliases = {body: body_aliases(*n) for body, n in names.items()}
+    add_words(name for each in aliases.values() for name in each)
+    held = BodyNames.build(aliases, {b: n for b, (n, _) in names.items()})
+    assert understand(question, held, cut(fold(question))).bodies == [2]
+    both = "淮安和洪泽区2024年罚款谁多"
+    assert understand(both, held, cut(fold(both))).bodies == [1, 2]
