@@ -388,9 +388,11 @@ def test_a_row_negated_is_no_figure_never_that_row(engine, question):
         ("淮阴区2022年复议后又输了官司的有几件", "litigation_after_review", "corrected"),
         ("淮阴区2022年没经过复议直接打官司还没判的", "litigation_direct", "pending"),
         ("淮阴区2022年被复议又被起诉的", "litigation_after_review", "total"),
+        ("淮阴区2022年被起诉的官司输了几件", None, "corrected"),  # both lawsuit rows, their 结果纠正
     ],
 )
 def test_a_lawsuit_said_in_everyday_words_is_its_own_row(engine, question, row, column):
     answer = figure(engine, question)
-    assert answer.value == cell(HUAIYIN_2022, 4, row, column)
-    assert answer.source["row"].startswith("行政诉讼 / ")
+    rows = [row] if row else ["litigation_direct", "litigation_after_review"]
+    assert answer.value == sum(cell(HUAIYIN_2022, 4, each, column) for each in rows)
+    assert answer.source["row"].startswith("行政诉讼 / ") if row else answer.source["row"] == "行政诉讼"

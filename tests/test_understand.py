@@ -168,6 +168,7 @@ def test_a_range_of_years_is_every_year_in_it(text, years):
 def test_a_year_no_report_can_have_is_still_the_year_asked(text, year):
     """Never taken for no year at all, which would answer with the latest report."""
     assert find_years(f"洪泽区{text}收到多少申请", today=date(2026, 12, 4)) == [year]
+    assert find_years(f"洪泽区2023年和{text}收到多少申请", today=date(2026, 12, 4)) == [2023, year]
 
 
 def test_a_number_before_a_count_does_not_hide_the_year_after_it():
@@ -271,5 +272,5 @@ def test_a_city_named_before_its_district_says_where_the_district_is(question):
     add_words(name for each in aliases.values() for name in each)
     held = BodyNames.build(aliases, {b: n for b, (n, _) in names.items()})
     assert understand(question, held, cut(fold(question))).bodies == [2]
-    both = "淮安和洪泽区2024年罚款谁多"
-    assert understand(both, held, cut(fold(both))).bodies == [1, 2]
+    for both in ("淮安和洪泽区2024年罚款谁多", "淮安、洪泽区2024年罚款", "淮安同洪泽区2024年罚款多少"):
+        assert understand(both, held, cut(fold(both))).bodies == [1, 2], both
