@@ -90,7 +90,7 @@ def test_a_figure_over_every_year_held_with_a_missing_year_and_a_blank_cell_said
     assert answer.change is None and "无法算出变化" not in answer.text  # no change was asked for
 
     answer = engine.answer("清江浦区2024年新收申请比2023年多了多少")  # the blank year: no change worked out
-    assert answer.change is None and "无法算出变化" in answer.text
+    assert answer.change is None and "有一年的数字空白或没有报告，无法算出变化。" in answer.text.splitlines()
 
 
 def test_a_ranking_of_the_districts_of_a_city(data_dir, tmp_path):
@@ -258,6 +258,7 @@ def test_two_bodies_over_the_years_each_of_its_years(data_dir, tmp_path):
     assert [(r["report"]["body"], r["report"]["year"], r["value"]) for r in answer.rows] == [
         (r.body, r.year, new_total(r)) for r in reports
     ]
+    assert answer.text.splitlines()[0] == "一、本年新收政府信息公开申请数量（总计），历年："
 
 
 def test_bodies_compared_in_the_year_asked_not_the_latest(data_dir, tmp_path):
@@ -316,3 +317,12 @@ def test_a_ranking_of_districts_naming_no_city_leaves_out_the_cities(data_dir, t
     reports = [generate_report(230 + n, body=name, year=2023) for n, name in enumerate((CITY, *DISTRICTS))]
     answer = stored(reports, tmp_path / "r", data_dir).answer("2023年各区县收到申请排名")
     assert sorted(r["report"]["body"] for r in answer.rows) == sorted(DISTRICTS)
+
+
+def test_two_years_named_are_compared_without_being_asked_to(data_dir, tmp_path):
+    """2022年和2023年: the two figures and the change between them; the title names no 历年."""
+    body = "淮安市淮阴区人民政府"
+    reports = [generate_report(240 + n, body=body, year=year) for n, year in enumerate((2022, 2023))]
+    answer = stored(reports, tmp_path / "r", data_dir).answer("淮阴区2022年和2023年新收申请")
+    assert answer.change is not None and answer.change["delta"] == new_total(reports[1]) - new_total(reports[0])
+    assert answer.text.splitlines()[0] == f"{body} 一、本年新收政府信息公开申请数量（总计）："
