@@ -49,7 +49,7 @@ _JOINING = ("和", "与", "跟", "同", "及", "、", "比", "谁", "哪个", "�
 # After a government's name, its office (办, 办公室): another body; 办理 and 办了 are verbs.
 _GOVERNMENT_OFFICE = re.compile(r"办(?:公室|公厅)?(?![理了结件过得事])")
 _COUNT_WORDS = re.compile(r"(?:多少|几)(?:件|项|个|次|起|条|宗)|数量|次数|个数")
-_AMOUNT_WORDS = re.compile(r"钱|金额|元")
+_AMOUNT_WORDS = re.compile(r"钱|金额|元|收费")  # 收费多少: how much was charged
 # 第二十条第（六）项: the article of the regulations a block of Table 2 is labelled with.
 _ARTICLE = re.compile(r"第二十条|第[(（]?([一二三四五六七八九十]{1,2})[)）]?项")
 # 近三年, 过去5年, 三年来: a span of years, asked as a series over the years held.
@@ -193,6 +193,7 @@ class Vocabulary:
     weak_rows: Phrases
     columns: dict[int, Phrases]  # by table
     groups: dict[Target, tuple[Target, ...]]
+    context_rows: dict[int, tuple[str, ...]]  # rows that yield to another row named (收到的申请…被公开)
     default_columns: dict[int, tuple[str, ...]]
     body_aliases: dict[str, tuple[str, ...]]
     departments: dict[str, tuple[str, ...]]  # full name → short names, and short → full
@@ -262,6 +263,7 @@ def vocabulary() -> Vocabulary:
             for table in fmt.tables
         },
         groups={_target(k): tuple(_target(v) for v in vs) for k, vs in aliases["groups"].items()},
+        context_rows={int(t): tuple(keys) for t, keys in aliases["context_rows"].items()},
         default_columns={int(t): tuple(keys) for t, keys in aliases["default_columns"].items()},
         body_aliases={name: tuple(fold(a) for a in names) for name, names in aliases["bodies"].items()},
         departments={k: tuple(sorted(v)) for k, v in departments.items()},
@@ -382,6 +384,8 @@ def _relative_years(text: str, today: date | None = None) -> list[tuple[int, int
     found = []
     for word, offset in _RELATIVE_YEARS.items():
         for match in re.finditer(re.escape(word), text):
+            if text.startswith("项目", match.end()):
+                continue  # 上一年项目数量: a column of the 2019 format, not a year
             if not any(start <= match.start() < end for start, end, _ in found):  # 前年 in 大前年
                 found.append((match.start(), match.end(), this_year + offset))
     for match in _YEARS_AGO.finditer(text):
@@ -573,6 +577,14 @@ def _read_cell(result: Understanding, text: str, question: str) -> None:
     elif row_match:
         phrase, targets, start = row_match
         target = targets[0]
+        if target.key in vocab.context_rows.get(target.table, ()):
+            # 收到的申请有多少件被公开: what became of the applications received is asked.
+            other = vocab.rows.find(
+                text, accept=lambda s, e: (e <= start or s >= start + len(phrase)) and vocab.rows.mapping[text[s:e]][0] != target
+            )
+            if other is not None:
+                phrase, targets, start = other
+                target = targets[0]
     elif (row_match := vocab.weak_rows.find(text)) is not None:
         phrase, targets, start = row_match
         target, weak = targets[0], True
@@ -632,7 +644,7 @@ def _read_cell(result: Understanding, text: str, question: str) -> None:
     rows = vocab.groups.get(target, (target,))
     text = _blank(text, start, end)
     text, article_fits = _blank_article(text, target)
-    measure = "amount" if _AMOUNT_WORDS.search(question) else "count" if _COUNT_WORDS.search(question) else None
+    measure = "count" if _COUNT_WORDS.search(question) else "amount" if _AMOUNT_WORDS.search(question) else None
     result.cell = CellQuery(target.table, tuple(r.key for r in rows), columns, phrase, column_words, measure)
     result.unexplained = (
         _unexplained(text, target, rows, columns, years_named=bool(_named_years(question)))

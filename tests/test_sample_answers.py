@@ -170,3 +170,10 @@ def test_a_governments_own_office_has_no_figures_of_its_own_but_its_governments_
     for question in ("城中区政府办公室在哪里", "城中区府办在哪里"):
         where = engine.answer(question)
         assert where.kind == "passage" and where.report["body"] == "柳州市城中区人民政府", question
+
+
+@pytest.mark.parametrize("question", ["城中区2020年收费多少", "城中区行政事业性收费"])
+def test_how_much_was_charged_is_an_amount_the_2019_format_does_not_print(engine, question):
+    """The 2019 format's fee rows hold counts of fee items: never one given for an amount."""
+    answer = engine.answer(question)
+    assert answer.kind != "figure" and answer.value is None, answer.text

@@ -171,6 +171,16 @@ def test_a_year_no_report_can_have_is_still_the_year_asked(text, year):
     assert find_years(f"洪泽区2023年和{text}收到多少申请", today=date(2026, 12, 4)) == [2023, year]
 
 
+def test_last_years_project_count_is_a_column_not_a_year():
+    assert find_years("城中区行政许可上一年项目数量", today=date(2026, 12, 4)) == []
+
+
+def test_what_became_of_the_applications_received_is_the_row_asked():
+    """收到的申请有多少件被公开: 予以公开, not 新收 (the applications it is about)."""
+    assert read("洪泽区2024年收到的申请有多少件被公开").cell.rows == ("disclosed",)
+    assert read("洪泽区2024年收到的申请中自然人多少").cell.rows == ("new",)
+
+
 def test_a_number_before_a_count_does_not_hide_the_year_after_it():
     assert find_years("超过2000件的是2020年吗", today=date(2026, 12, 4)) == [2020]
 
