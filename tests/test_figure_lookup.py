@@ -89,6 +89,13 @@ def figure(engine, question):
     return answer
 
 
+def not_a_figure(engine, question):
+    """No number stated: none, a passage or a clarify, as long as no figure is given."""
+    answer = engine.answer(question)
+    assert answer.kind != "figure" and answer.value is None, answer.text
+    return answer
+
+
 def no_figure(engine, question):
     answer = engine.answer(question)
     assert answer.kind == "none" and answer.value is None, answer.text
@@ -338,8 +345,7 @@ def test_the_words_beside_a_row_name_the_row_and_column_meant(engine, question, 
 @pytest.mark.parametrize("question", ["淮阴区2022年不予公开中的其他有几件", "淮阴区2022年无法提供中的其他"])
 def test_other_after_a_heading_without_such_a_row_is_asked_back_not_answered(engine, question):
     """不予公开中的其他: the column 其他 or the row 2.其他法律行政法规禁止公开? No figure."""
-    answer = engine.answer(question)
-    assert answer.kind != "figure" and answer.value is None, answer.text
+    not_a_figure(engine, question)
 
 
 @pytest.mark.parametrize(
@@ -365,8 +371,7 @@ def test_a_count_or_an_amount_is_answered_with_a_column_of_that_measure(engine, 
 )
 def test_a_measure_the_reports_format_does_not_print_is_no_figure(engine, question):
     """The 2019 format prints no fee amount, the 2021 format no fee count: never the other one."""
-    answer = engine.answer(question)
-    assert answer.kind != "figure" and answer.value is None, answer.text
+    not_a_figure(engine, question)
 
 
 def test_last_year_beside_a_year_written_out_is_no_figure(engine):
@@ -378,8 +383,7 @@ def test_last_year_beside_a_year_written_out_is_no_figure(engine):
 @pytest.mark.parametrize("question", ["淮阴区2022年不予公开中不属于国家秘密的", "淮阴区2022年不属于信访举报投诉类的不予处理"])
 def test_a_row_negated_is_no_figure_never_that_row(engine, question):
     """不属于国家秘密的不予公开: the rows but one, which no cell holds; never 属于国家秘密 itself."""
-    answer = engine.answer(question)
-    assert answer.kind != "figure" and answer.value is None, answer.text
+    not_a_figure(engine, question)
 
 
 @pytest.mark.parametrize(
