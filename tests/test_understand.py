@@ -169,10 +169,19 @@ def test_a_year_no_report_can_have_is_still_the_year_asked(text, year):
     """Never taken for no year at all, which would answer with the latest report."""
     assert find_years(f"洪泽区{text}收到多少申请", today=date(2026, 12, 4)) == [year]
     assert find_years(f"洪泽区2023年和{text}收到多少申请", today=date(2026, 12, 4)) == [2023, year]
+    assert find_years(f"洪泽区2023年{text}收到多少申请", today=date(2026, 12, 4)) == [2023, year]  # right after
 
 
 def test_last_years_project_count_is_a_column_not_a_year():
     assert find_years("城中区行政许可上一年项目数量", today=date(2026, 12, 4)) == []
+    assert find_years("上一年项目数量上一年是多少", today=date(2026, 12, 4)) == [2025]  # the second is a year
+
+
+@pytest.mark.parametrize("question", ["洪泽区政府办公室在哪里", "洪泽区府办在哪里", "洪泽区政府办在哪里"])
+def test_a_governments_own_office_is_known_as_such(question):
+    understood = read(question)
+    assert understood.other_body and understood.government_office
+    assert not read("洪泽区公安局在哪里").government_office
 
 
 def test_what_became_of_the_applications_received_is_the_row_asked():
