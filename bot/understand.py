@@ -428,8 +428,6 @@ def _places_named(
     unknown: list[str] = []
     fitting: list[tuple[int, int]] = []
     for start, end, places in gazetteer().mentions(text, edges):
-        if not text[start:end].strip():
-            continue
         if groups and (not body_places or any(p.contains(b) for p in places for b in body_places)):
             fitting.append((start, end))
             continue

@@ -182,6 +182,10 @@ def test_a_governments_own_office_is_known_as_such(question):
     understood = read(question)
     assert understood.other_body and understood.government_office
     assert not read("洪泽区公安局在哪里").government_office
+    # Cut with 政府办公室 as one word, the body's name is 洪泽区 alone: the same office.
+    held = BodyNames.build(BODIES, {b: n for b, (n, _) in NAMES.items()})
+    cut_apart = understand("洪泽区政府办公室在哪里", held, ["洪泽区", "政府办公室", "在", "哪里"])
+    assert cut_apart.other_body == "洪泽区政府办公室" and cut_apart.government_office
 
 
 def test_what_became_of_the_applications_received_is_the_row_asked():
