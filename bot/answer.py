@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.series import asks_series, series_answer
-from bot.understand import BodyNames, CellQuery, Understanding, body_aliases, understand, vocabulary
+from bot.understand import BodyNames, CellQuery, Understanding, body_aliases, only_counts, understand, vocabulary
 from index.passages import PassageIndex, ensure_index, index_dir, load_index
 from index.tokenize import add_words, cut, tokenize
 from ingest.nationalformat import NONSTANDARD, Column, fold, national_format
@@ -416,7 +416,7 @@ class Snapshot:
         # 多少件, 几次: words that only count leave the choice to the table's default, of the
         # measure asked: a count is never an amount (集中采购多少件 is 采购项目数量), nor the reverse.
         words = cell.column_words or ""
-        if cell.columns and not (words in vocabulary().quantity or words.startswith("多少")):
+        if cell.columns and not only_counts(words):
             return None
         defaults = [block.column(key) for key in vocabulary().default_columns.get(cell.table, ()) if key in keys]
         if cell.measure is not None:

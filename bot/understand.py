@@ -620,7 +620,7 @@ def _read_cell(result: Understanding, text: str, question: str) -> None:
             """Words for a column the row has (in either version), apart from the row's own label."""
             joined = text[min(s, start) : max(e, end)]
             has_it = any(t.key in row_columns for t in table_columns.mapping[text[s:e]])
-            return beside_row(s, e) and has_it and not _counting(text[s:e]) and not any(joined in label for label in labels)
+            return beside_row(s, e) and has_it and not only_counts(text[s:e]) and not any(joined in label for label in labels)
 
         widest = table_columns.find(text, accept=naming)
 
@@ -637,7 +637,7 @@ def _read_cell(result: Understanding, text: str, question: str) -> None:
             columns = tuple(t.key for t in targets)
             # 不予公开中的其他: the column 其他, or a row under 不予公开? A clerk asks. (总计, the
             # table's own total column, is no question.)
-            default = vocabulary().default_columns.get(target.table, ())
+            default = vocab.default_columns.get(target.table, ())
             ambiguous = column_words in _generic_words() and _has_sub_rows(target) and columns[0] not in default
     rows = vocab.groups.get(target, (target,))
     text = _blank(text, start, end)
@@ -695,49 +695,44 @@ def _inside_another_place(
     )
 
 
-def _counting(words: str) -> bool:
-    """Words that ask for a count or an amount without naming a column of their own (多少件, 几个)."""
-    return words in vocabulary().quantity or words.startswith(("多少", "几"))
+def only_counts(words: str) -> bool:
+    """Words that ask for a number without naming a column of their own (多少件, 多少次)."""
+    return words in vocabulary().quantity or words.startswith("多少")
 
 
 def _blank_article(text: str, row: Target) -> tuple[str, bool]:
     """The text without the article Table 2's blocks are labelled with (第二十条第六项), and
     whether the item it names is the row's own (第六项 and 行政强制, not 第五项)."""
     matches = list(_ARTICLE.finditer(text))
-    labels = [fold(b.label) for b in national_format().table(row.table).blocks if any(r.key == row.key for r in b.rows)]
+    labels = [fold(b.label) for b in _blocks_holding(row)]
     fits = all(m.group(1) is None or any(f"第({m.group(1)})项" in label for label in labels) for m in matches)
     for match in matches:
         text = _blank(text, match.start(), match.end())
     return text, fits
 
 
+def _blocks_holding(row: Target) -> list:
+    """The format's blocks that hold the row, in either version."""
+    return [b for b in national_format().table(row.table).blocks if any(each.key == row.key for each in b.rows)]
+
+
 def _has_sub_rows(row: Target) -> bool:
-    return any(child.parent == row.key for block in national_format().table(row.table).blocks for child in block.rows)
+    return any(child.parent == row.key for block in _blocks_holding(row) for child in block.rows)
 
 
 def _columns_beside(row: Target) -> set[str]:
     """The columns of every block that holds the row, in either version of the format."""
-    return {
-        column.key
-        for block in national_format().table(row.table).blocks
-        if any(each.key == row.key for each in block.rows)
-        for column in block.columns
-    }
+    return {column.key for block in _blocks_holding(row) for column in block.columns}
 
 
 def _row_labels(row: Target) -> list[str]:
     """The row's labels in the format, their words only (其他法律行政法规禁止公开)."""
-    return [
-        normalize_label(each.label)
-        for block in national_format().table(row.table).blocks
-        for each in block.rows
-        if each.key == row.key
-    ]
+    return [normalize_label(block.row(row.key).label) for block in _blocks_holding(row)]
 
 
 def _sub_row_named(row: Target, words: str) -> Target | None:
     """The row under `row` whose label, numbering aside, is `words` (其他处理 → 3.其他), if any."""
-    for block in national_format().table(row.table).blocks:
+    for block in _blocks_holding(row):
         for child in block.rows:
             if child.parent == row.key and normalize_label(child.label) == words:
                 return Target(row.table, child.key)
